@@ -1,0 +1,61 @@
+import { REQUEST_METHODS, type RequestMethod } from '../../../src-preload/contract/channels'
+import type { Envelope } from '../../../src-preload/contract/errors'
+import {
+  requests,
+  roleAllows,
+  type ParsedInput,
+  type RequestOutput,
+  type Role,
+} from '../../../src-preload/contract/schemas'
+import { AppError, isAppError, toErrorBody } from '../shared/app-error'
+import { parseInput } from '../shared/validation'
+import type { Logger } from '../../infra/logging/logger'
+
+/** Who is calling: the desktop user (always admin) or an API token. */
+export interface CallContext {
+  role: Role
+  actor: string
+}
+
+export type Handlers = {
+  [M in RequestMethod]: (
+    input: ParsedInput<M>,
+    ctx: CallContext,
+  ) => Promise<RequestOutput<M>> | RequestOutput<M>
+}
+
+const KNOWN = new Set<string>(REQUEST_METHODS)
+export const isRequestMethod = (name: string): name is RequestMethod => KNOWN.has(name)
+
+/**
+ * The single entry every transport uses: schema-parse the input, check the caller's role, run the
+ * handler, and strip the output to its schema (so a field a handler leaks by mistake never leaves).
+ */
+export class Dispatcher {
+  constructor(
+    private readonly handlers: Handlers,
+    private readonly log: Logger,
+  ) {}
+
+  async call(method: string, rawInput: unknown, ctx: CallContext): Promise<Envelope<unknown>> {
+    try {
+      return { ok: true, value: await this.invoke(method, rawInput, ctx) }
+    } catch (err) {
+      if (!isAppError(err)) this.log.error({ err, method }, 'request failed')
+      return { ok: false, error: toErrorBody(err) }
+    }
+  }
+
+  /** Like `call` but throws AppError; for transports (REST) that shape their own responses. */
+  async invoke(method: string, rawInput: unknown, ctx: CallContext): Promise<unknown> {
+    if (!isRequestMethod(method)) throw new AppError('not_found', `Unknown request ${method}`)
+    const spec = requests[method]
+    if (!roleAllows(ctx.role, spec.permission)) {
+      throw new AppError('forbidden', `The ${ctx.role} role may not call ${method}`)
+    }
+    const input = parseInput(spec.input, rawInput ?? {})
+    const handler = this.handlers[method] as (input: unknown, ctx: CallContext) => unknown
+    const output = await handler(input, ctx)
+    return spec.output.parse(output)
+  }
+}

@@ -1,0 +1,2 @@
+export { TokenService, type AuthenticatedToken } from './token-service'
+export { TokenStore } from './token-store'

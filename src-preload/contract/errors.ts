@@ -1,0 +1,30 @@
+/**
+ * The closed set of error codes that cross any boundary (IPC envelope, WebSocket, REST).
+ * Later domains add their codes here so that every transport maps them the same way.
+ */
+export const ERROR_CODES = [
+  'validation',
+  'not_found',
+  'conflict',
+  'unauthorized',
+  'forbidden',
+  'misdirected',
+  'rate_limited',
+  'schema_too_new',
+  'secrets_consent_required',
+  'secrets_unavailable',
+  'host_key_mismatch',
+  'ssh_auth_failed',
+  'docker_unreachable',
+  'internal',
+] as const
+
+export type ErrorCode = (typeof ERROR_CODES)[number]
+
+export interface ErrorBody {
+  code: ErrorCode
+  message: string
+  field?: string
+}
+
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ErrorBody }

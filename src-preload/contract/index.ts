@@ -1,0 +1,5 @@
+export * from './channels'
+export * from './errors'
+export * from './schemas'
+export type * from './api'
+export * from './ws-protocol'

@@ -1,0 +1,97 @@
+import { z } from 'zod'
+import type { EventName, RequestMethod } from './channels'
+
+export const ROLES = ['admin', 'deployer', 'viewer'] as const
+export const Role = z.enum(ROLES)
+export type Role = z.infer<typeof Role>
+
+/**
+ * What a caller must hold to make a request. `read` is every role, `operate` is lifecycle, build,
+ * deploy and rollback (deployer and admin), `admin` is everything else (tokens, settings, hosts).
+ */
+export type Permission = 'read' | 'operate' | 'admin'
+
+const Empty = z.object({}).strict()
+
+export const SystemInfo = z.object({
+  version: z.string(),
+  uptimeSeconds: z.number(),
+  dataDir: z.string(),
+  mode: z.enum(['desktop', 'headless']),
+})
+export type SystemInfo = z.infer<typeof SystemInfo>
+
+export const TokenSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: Role,
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+})
+export type TokenSummary = z.infer<typeof TokenSummary>
+
+export const TokenName = z
+  .string()
+  .trim()
+  .min(1, 'Name is required')
+  .max(64, 'Name must be at most 64 characters')
+  .regex(/^[\p{L}\p{N} ._@:/-]+$/u, 'Name may contain letters, digits, spaces and . _ @ : / -')
+
+export const CreateTokenInput = z.object({ name: TokenName, role: Role }).strict()
+export type CreateTokenInput = z.infer<typeof CreateTokenInput>
+
+export const CreatedToken = TokenSummary.extend({ token: z.string() })
+export type CreatedToken = z.infer<typeof CreatedToken>
+
+export const TokenId = z.string().regex(/^[a-z0-9]{12}$/, 'Not a token id')
+export const RevokeTokenInput = z.object({ id: TokenId }).strict()
+
+export const SecretsStatus = z.object({
+  backend: z.string(),
+  /** False when the OS offers no real keychain (Electron's `basic_text`): secrets would be obfuscated only. */
+  secure: z.boolean(),
+  consentRequired: z.boolean(),
+  consented: z.boolean(),
+})
+export type SecretsStatus = z.infer<typeof SecretsStatus>
+
+export const SecretsConsentInput = z.object({ accept: z.literal(true) }).strict()
+
+interface RequestSpec {
+  input: z.ZodType
+  output: z.ZodType
+  permission: Permission
+}
+
+/** Every request the renderer or an automation client can make. One entry, one handler. */
+export const requests = {
+  'system.info': { input: Empty, output: SystemInfo, permission: 'read' },
+  'tokens.list': { input: Empty, output: z.array(TokenSummary), permission: 'admin' },
+  'tokens.create': { input: CreateTokenInput, output: CreatedToken, permission: 'admin' },
+  'tokens.revoke': { input: RevokeTokenInput, output: Empty, permission: 'admin' },
+  'secrets.status': { input: Empty, output: SecretsStatus, permission: 'read' },
+  'secrets.consent': { input: SecretsConsentInput, output: SecretsStatus, permission: 'admin' },
+} as const satisfies Record<RequestMethod, RequestSpec>
+
+interface EventSpec {
+  payload: z.ZodType
+  permission: Permission
+}
+
+/** Pushes from the core. A payload says what changed; clients refetch what they show. */
+export const events = {
+  'tokens.changed': { payload: z.object({}), permission: 'admin' },
+  'secrets.changed': { payload: SecretsStatus, permission: 'read' },
+} as const satisfies Record<EventName, EventSpec>
+
+export type RequestInput<M extends RequestMethod> = z.input<(typeof requests)[M]['input']>
+export type ParsedInput<M extends RequestMethod> = z.output<(typeof requests)[M]['input']>
+export type RequestOutput<M extends RequestMethod> = z.output<(typeof requests)[M]['output']>
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]['payload']>
+
+const RANK: Record<Role, number> = { viewer: 0, deployer: 1, admin: 2 }
+const NEEDED: Record<Permission, number> = { read: 0, operate: 1, admin: 2 }
+
+export function roleAllows(role: Role, permission: Permission): boolean {
+  return RANK[role] >= NEEDED[permission]
+}

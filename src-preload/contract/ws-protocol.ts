@@ -1,0 +1,33 @@
+import { z } from 'zod'
+import { EVENT_NAMES } from './channels'
+import type { Envelope, ErrorBody } from './errors'
+
+/**
+ * The browser renderer's single WebSocket. The first message must authenticate (browsers cannot set
+ * an Authorization header on a WebSocket); after that it carries the same requests and events as IPC.
+ */
+export const WS_PATH = '/v1/ws'
+
+export const ClientMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('auth'), token: z.string().max(200) }),
+  z.object({
+    type: z.literal('request'),
+    id: z.number().int().nonnegative(),
+    method: z.string().max(100),
+    input: z.unknown().optional(),
+  }),
+  z.object({ type: z.literal('subscribe'), event: z.enum(EVENT_NAMES) }),
+  z.object({ type: z.literal('unsubscribe'), event: z.enum(EVENT_NAMES) }),
+])
+export type ClientMessage = z.infer<typeof ClientMessage>
+
+export type ServerMessage =
+  | { type: 'auth_ok'; role: string; tokenName: string }
+  | { type: 'auth_error'; error: ErrorBody }
+  | { type: 'response'; id: number; result: Envelope<unknown> }
+  | { type: 'event'; event: string; payload: unknown }
+  | { type: 'error'; error: ErrorBody }
+
+/** Close codes in the application range, so the client can tell "log in again" from "reconnect". */
+export const WS_CLOSE_UNAUTHORIZED = 4401
+export const WS_CLOSE_PROTOCOL = 4400

@@ -1,0 +1,47 @@
+import { create } from 'zustand'
+import { isDesktop, useTransport } from '../../lib/api'
+import { forgetToken, storedToken, storeToken } from '../../lib/session-token'
+import type { ConnectionState } from '../../lib/transport'
+import { createWsTransport } from '../../lib/ws-transport'
+
+type Status = ConnectionState | 'signed-out'
+
+interface ConnectionStore {
+  status: Status
+  detail?: string
+  transportKind: 'ipc' | 'websocket' | null
+  /** Connects with the desktop IPC bridge, or with the token kept for this browser tab. */
+  start(): void
+  login(token: string): void
+  logout(): void
+}
+
+let stopWatching: (() => void) | null = null
+
+export const useConnectionStore = create<ConnectionStore>((set, get) => ({
+  status: isDesktop() ? 'connected' : 'signed-out',
+  transportKind: isDesktop() ? 'ipc' : null,
+  start() {
+    if (isDesktop() || get().status !== 'signed-out') return
+    const token = storedToken()
+    if (token) get().login(token)
+  },
+  login(token) {
+    storeToken(token)
+    stopWatching?.()
+    const transport = createWsTransport(token)
+    useTransport(transport)
+    set({ status: 'connecting', transportKind: 'websocket', detail: undefined })
+    stopWatching = transport.onState((status, detail) => {
+      if (status === 'unauthorized') forgetToken()
+      set({ status, detail })
+    })
+  },
+  logout() {
+    stopWatching?.()
+    stopWatching = null
+    useTransport(null)
+    forgetToken()
+    set({ status: 'signed-out', detail: undefined, transportKind: null })
+  },
+}))

@@ -1,0 +1,37 @@
+import { useEffect } from 'react'
+import { ErrorState, Loading } from '../../components/States'
+import { SecretsSection } from '../secrets/SecretsSection'
+import { useSystemStore } from '../system/system-store'
+import { TokensSection } from '../tokens/TokensSection'
+
+export function SettingsPage() {
+  const { info, error, load } = useSystemStore()
+  useEffect(() => {
+    void load()
+  }, [load])
+  return (
+    <div className="stack">
+      <section className="card" aria-labelledby="about-heading">
+        <h2 id="about-heading">About</h2>
+        {error ? (
+          <ErrorState error={error} onRetry={() => void load()} />
+        ) : !info ? (
+          <Loading label="Loading…" />
+        ) : (
+          <dl className="facts">
+            <dt>Version</dt>
+            <dd data-testid="version">{info.version}</dd>
+            <dt>Mode</dt>
+            <dd>{info.mode}</dd>
+            <dt>Data directory</dt>
+            <dd>
+              <code>{info.dataDir}</code>
+            </dd>
+          </dl>
+        )}
+      </section>
+      <SecretsSection />
+      <TokensSection />
+    </div>
+  )
+}
