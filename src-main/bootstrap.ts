@@ -36,6 +36,26 @@ export interface Core {
   dispose(): void
 }
 
+/** Binds every contract request to exactly one core service call. */
+export function createHandlers(services: {
+  system: SystemService
+  tokens: TokenService
+  secrets: SecretsService
+}): Handlers {
+  const { system, tokens, secrets } = services
+  return {
+    'system.info': () => system.info(),
+    'tokens.list': () => tokens.list(),
+    'tokens.create': (input) => tokens.create(input),
+    'tokens.revoke': ({ id }) => {
+      tokens.revoke(id)
+      return {}
+    },
+    'secrets.status': () => secrets.status(),
+    'secrets.consent': () => secrets.consent(),
+  }
+}
+
 /** The composition root: the one place that builds the object graph, with plain constructors. */
 export async function createCore(options: CoreOptions): Promise<Core> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 })
@@ -58,18 +78,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const tokens = new TokenService(new TokenStore(db), events)
     const system = new SystemService(APP_VERSION, options.dataDir, options.mode)
 
-    const handlers: Handlers = {
-      'system.info': () => system.info(),
-      'tokens.list': () => tokens.list(),
-      'tokens.create': (input) => tokens.create(input),
-      'tokens.revoke': ({ id }) => {
-        tokens.revoke(id)
-        return {}
-      },
-      'secrets.status': () => secrets.status(),
-      'secrets.consent': () => secrets.consent(),
-    }
-    const dispatcher = new Dispatcher(handlers, scoped(options.logger, 'rpc'))
+    const dispatcher = new Dispatcher(createHandlers({ system, tokens, secrets }), scoped(options.logger, 'rpc'))
 
     return {
       dispatcher,
