@@ -101,7 +101,7 @@ describe('WebSocket transport', () => {
     expect(await viewer.next((m) => m.type === 'error')).toMatchObject({ error: { code: 'forbidden' } })
 
     await fetch(`${serve.url}/v1/tokens/${created.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${serve.adminToken}` } })
-    expect(await viewer.closed).toEqual({ code: 4401, reason: 'token revoked' })
+    expect(await viewer.closed).toEqual({ code: 4401, reason: 'The token was revoked' })
     admin.ws.close()
   })
 })

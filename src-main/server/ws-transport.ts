@@ -48,11 +48,11 @@ export function attachWebSocket(server: Server, options: Options): { close(): vo
     const send = (message: ServerMessage): void => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message))
     }
-    const authTimer = setTimeout(() => ws.close(WS_CLOSE_UNAUTHORIZED, 'authentication timed out'), AUTH_TIMEOUT_MS)
+    const authTimer = setTimeout(() => ws.close(WS_CLOSE_UNAUTHORIZED, 'Authentication timed out'), AUTH_TIMEOUT_MS)
 
     // A revoked token must lose its open socket too, not only its next HTTP request.
     const stopWatchingTokens = core.events.on('tokens.changed', () => {
-      if (caller && !core.tokens.exists(caller.id)) ws.close(WS_CLOSE_UNAUTHORIZED, 'token revoked')
+      if (caller && !core.tokens.exists(caller.id)) ws.close(WS_CLOSE_UNAUTHORIZED, 'The token was revoked')
     })
 
     ws.on('message', (data, isBinary) => {
@@ -63,7 +63,7 @@ export function attachWebSocket(server: Server, options: Options): { close(): vo
         message = parsed.data
       } catch {
         send({ type: 'error', error: { code: 'validation', message: 'Malformed message' } })
-        ws.close(WS_CLOSE_PROTOCOL, 'malformed message')
+        ws.close(WS_CLOSE_PROTOCOL, 'Malformed message')
         return
       }
       if (message.type === 'auth') {
@@ -71,14 +71,14 @@ export function attachWebSocket(server: Server, options: Options): { close(): vo
         clearTimeout(authTimer)
         if (!caller) {
           send({ type: 'auth_error', error: { code: 'unauthorized', message: 'The token is not valid' } })
-          ws.close(WS_CLOSE_UNAUTHORIZED, 'invalid token')
+          ws.close(WS_CLOSE_UNAUTHORIZED, 'The token is not valid')
           return
         }
         send({ type: 'auth_ok', role: caller.role, tokenName: caller.name })
         return
       }
       if (!caller) {
-        ws.close(WS_CLOSE_UNAUTHORIZED, 'authenticate first')
+        ws.close(WS_CLOSE_UNAUTHORIZED, 'Authenticate first')
         return
       }
       const ctx = { role: caller.role, actor: `token:${caller.id}` }
