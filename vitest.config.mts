@@ -2,7 +2,12 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
-    include: ['src-main/**/*.spec.ts', 'src-preload/**/*.spec.ts', 'src-renderer/**/*.spec.ts', 'e2e/fixtures/**/*.spec.ts'],
+    include: [
+      'src-main/**/*.spec.ts',
+      'src-preload/**/*.spec.ts',
+      'src-renderer/**/*.spec.ts',
+      'e2e/fixtures/**/*.spec.ts',
+    ],
     environment: 'node',
     globalSetup: ['./e2e/fixtures/ensure-built.ts'],
     testTimeout: 60_000,

@@ -1,6 +1,10 @@
 import { expect, test } from './fixtures/test'
 
-test('a browser signs in from the URL fragment, creates an API token in Settings and revokes it', async ({ page, serve, consoleErrors }) => {
+test('a browser signs in from the URL fragment, creates an API token in Settings and revokes it', async ({
+  page,
+  serve,
+  consoleErrors,
+}) => {
   await page.goto(`${serve.url}/#token=${serve.adminToken}`)
 
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible()
@@ -48,7 +52,11 @@ test('the token form shows the contract’s own validation message', async ({ pa
   expect(consoleErrors).toEqual([])
 })
 
-test('without a token the login screen accepts one, and a bad one is refused', async ({ page, serve, consoleErrors }) => {
+test('without a token the login screen accepts one, and a bad one is refused', async ({
+  page,
+  serve,
+  consoleErrors,
+}) => {
   await page.goto(serve.url)
   const field = page.getByLabel('API token')
   await field.fill('gdt_aaaaaaaaaaaa_' + 'A'.repeat(43))

@@ -2,14 +2,15 @@
  * The Electron shell: window, tray, safeStorage and ipcMain wiring. Everything stateful lives in the
  * core (built by bootstrap.ts), which never imports electron and is tested under plain Node.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, safeStorage, session, Tray } from 'electron'
+import { app, BrowserWindow, dialog, Menu, nativeImage, safeStorage, session, Tray } from 'electron'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createCore, type Core } from './bootstrap'
 import { createLogger } from './infra/logging/logger'
 import { createSafeStorageWrapper } from './infra/secrets/safe-storage-wrapper'
-import { createSenderCheck, registerIpcAdapter } from './ipc/ipc-adapter'
+import { registerElectronIpc } from './ipc/electron-ipc'
+import { createSenderCheck } from './ipc/ipc-adapter'
 import { CONTENT_SECURITY_POLICY } from './server/static-files'
 
 const logger = createLogger()
@@ -104,8 +105,7 @@ async function start(): Promise<void> {
     keyWrapper: () => createSafeStorageWrapper(safeStorage, process.platform),
     nativeBinding: existsSync(electronSqlite) ? electronSqlite : undefined,
   })
-  disposeIpc = registerIpcAdapter({
-    ipcMain,
+  disposeIpc = registerElectronIpc({
     dispatcher: core.dispatcher,
     events: core.events,
     isTrustedSender: createSenderCheck(() => (mainWindow ? [mainWindow.webContents] : []), isAppUrl),

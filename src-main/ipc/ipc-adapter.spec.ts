@@ -34,7 +34,10 @@ function fakeContents(url = APP_URL) {
     send: vi.fn(),
     isDestroyed: () => false,
   })
-  return contents as unknown as WebContents & { send: ReturnType<typeof vi.fn>; mainFrame: { url: string; parent: unknown } }
+  return contents as unknown as WebContents & {
+    send: ReturnType<typeof vi.fn>
+    mainFrame: { url: string; parent: unknown }
+  }
 }
 
 const eventFrom = (sender: WebContents, frame: unknown) => ({ sender, senderFrame: frame }) as IpcMainInvokeEvent
@@ -46,7 +49,10 @@ function setup() {
   const handlers = { 'system.info': info } as unknown as Handlers
   const dispatcher = new Dispatcher(handlers, createLogger({ level: 'silent' }))
   const trusted = fakeContents()
-  const isTrustedSender = createSenderCheck(() => [trusted], (url) => url.split('#')[0] === APP_URL)
+  const isTrustedSender = createSenderCheck(
+    () => [trusted],
+    (url) => url.split('#')[0] === APP_URL,
+  )
   const dispose = registerIpcAdapter({ ipcMain, dispatcher, events, isTrustedSender })
   return { ipcMain, events, info, trusted, dispose }
 }
@@ -85,7 +91,10 @@ describe('IPC adapter', () => {
       expect(await invoke(event, {})).toMatchObject({ ok: false, error: { code: 'forbidden' } })
     }
     trusted.mainFrame.url = 'https://evil.example/'
-    expect(await invoke(eventFrom(trusted, trusted.mainFrame), {})).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    expect(await invoke(eventFrom(trusted, trusted.mainFrame), {})).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    })
     expect(info).not.toHaveBeenCalled()
   })
 
@@ -93,19 +102,31 @@ describe('IPC adapter', () => {
     const { ipcMain, events, trusted } = setup()
     const subscribe = ipcMain.listeners.get(SUBSCRIBE_CHANNEL)!
     const stranger = fakeContents()
-    subscribe(eventFrom(stranger, stranger.mainFrame) as unknown as IpcMainEvent, { name: 'tokens.changed', subscribed: true })
-    subscribe(eventFrom(trusted, trusted.mainFrame) as unknown as IpcMainEvent, { name: 'no.such.event', subscribed: true })
+    subscribe(eventFrom(stranger, stranger.mainFrame) as unknown as IpcMainEvent, {
+      name: 'tokens.changed',
+      subscribed: true,
+    })
+    subscribe(eventFrom(trusted, trusted.mainFrame) as unknown as IpcMainEvent, {
+      name: 'no.such.event',
+      subscribed: true,
+    })
     events.emit('tokens.changed', {})
     expect(trusted.send).not.toHaveBeenCalled()
     expect(stranger.send).not.toHaveBeenCalled()
 
-    subscribe(eventFrom(trusted, trusted.mainFrame) as unknown as IpcMainEvent, { name: 'tokens.changed', subscribed: true })
+    subscribe(eventFrom(trusted, trusted.mainFrame) as unknown as IpcMainEvent, {
+      name: 'tokens.changed',
+      subscribed: true,
+    })
     events.emit('tokens.changed', {})
     events.emit('secrets.changed', { backend: 'b', secure: true, consentRequired: false, consented: true })
     expect(trusted.send).toHaveBeenCalledTimes(1)
     expect(trusted.send).toHaveBeenCalledWith(EVENT_CHANNEL, 'tokens.changed', {})
 
-    subscribe(eventFrom(trusted, trusted.mainFrame) as unknown as IpcMainEvent, { name: 'tokens.changed', subscribed: false })
+    subscribe(eventFrom(trusted, trusted.mainFrame) as unknown as IpcMainEvent, {
+      name: 'tokens.changed',
+      subscribed: false,
+    })
     events.emit('tokens.changed', {})
     expect(trusted.send).toHaveBeenCalledTimes(1)
   })

@@ -15,14 +15,21 @@ describe('serve options', () => {
   })
 
   it('reads --data-dir and --listen in both spellings, IPv6 included', () => {
-    expect(parseServeArgs(['--data-dir', '/d', '--listen=[::1]:9000'], env)).toMatchObject({ dataDir: '/d', host: '::1', port: 9000 })
+    expect(parseServeArgs(['--data-dir', '/d', '--listen=[::1]:9000'], env)).toMatchObject({
+      dataDir: '/d',
+      host: '::1',
+      port: 9000,
+    })
     expect(parseServeArgs(['--listen', 'localhost:0'], env)).toMatchObject({ host: 'localhost', port: 0 })
   })
 
   it('refuses a non-loopback address unless --allow-remote is given', () => {
     expect(() => parseServeArgs(['--listen', '0.0.0.0:8080'], env)).toThrow(/--allow-remote/)
     expect(() => parseServeArgs(['--listen', '192.0.2.10:8080'], env)).toThrow(/not a loopback/)
-    expect(parseServeArgs(['--listen', '0.0.0.0:8080', '--allow-remote'], env)).toMatchObject({ host: '0.0.0.0', allowRemote: true })
+    expect(parseServeArgs(['--listen', '0.0.0.0:8080', '--allow-remote'], env)).toMatchObject({
+      host: '0.0.0.0',
+      allowRemote: true,
+    })
   })
 
   it('rejects malformed values and unknown flags', () => {

@@ -89,7 +89,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       )
     }
     if ('allowed' in matched) {
-      return sendError(res, { code: 'not_found', message: `No route ${method} ${url.pathname}` }, { Allow: matched.allowed.join(', ') })
+      return sendError(
+        res,
+        { code: 'not_found', message: `No route ${method} ${url.pathname}` },
+        { Allow: matched.allowed.join(', ') },
+      )
     }
     const body = await readJsonBody(req)
     const input = matched.route.input(matched.params, body ?? {}, url.searchParams)
@@ -112,7 +116,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const url = new URL(req.url ?? '/', 'http://internal')
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6
-      log.info({ method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request')
+      log.info(
+        { method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(ms * 10) / 10 },
+        'request',
+      )
     })
     if (!hostAllowed(req)) {
       sendError(res, { code: 'misdirected', message: 'This server does not answer for that Host' })

@@ -6,7 +6,9 @@ import type { AuthenticatedToken, TokenService } from '../core/tokens'
  * `Host: evil.example`, so only names that really mean this server are accepted.
  */
 export function createHostGuard(listenHost: string, port: number, extraHosts: string[] = []) {
-  const names = new Set(['localhost', '127.0.0.1', '[::1]', hostForUrl(listenHost), ...extraHosts].map((h) => h.toLowerCase()))
+  const names = new Set(
+    ['localhost', '127.0.0.1', '[::1]', hostForUrl(listenHost), ...extraHosts].map((h) => h.toLowerCase()),
+  )
   const allowed = new Set<string>()
   for (const name of names) {
     allowed.add(name)
@@ -39,7 +41,10 @@ export function sameOrigin(req: IncomingMessage): boolean {
   if (origin === undefined) return true
   try {
     const url = new URL(origin)
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.host.toLowerCase() === (req.headers.host ?? '').toLowerCase()
+    return (
+      (url.protocol === 'http:' || url.protocol === 'https:') &&
+      url.host.toLowerCase() === (req.headers.host ?? '').toLowerCase()
+    )
   } catch {
     return false
   }

@@ -49,7 +49,11 @@ describe('REST API', () => {
   it('answers /v1/system for any valid token', async () => {
     const res = await api('/v1/system')
     expect(res.status).toBe(200)
-    expect(await res.json()).toMatchObject({ dataDir: serve.dataDir, mode: 'headless', uptimeSeconds: expect.any(Number) })
+    expect(await res.json()).toMatchObject({
+      dataDir: serve.dataDir,
+      mode: 'headless',
+      uptimeSeconds: expect.any(Number),
+    })
   })
 
   it('returns 401 for a missing, wrong, or malformed token, and for a token outside the Authorization header', async () => {
@@ -60,7 +64,10 @@ describe('REST API', () => {
       [`/v1/system?token=${serve.adminToken}`, { token: null }],
       [`/v1/system?access_token=${serve.adminToken}`, { token: null }],
       ['/v1/system', { token: null, headers: { Cookie: `token=${serve.adminToken}` } }],
-      ['/v1/system', { token: null, headers: { Authorization: `Basic ${Buffer.from(`x:${serve.adminToken}`).toString('base64')}` } }],
+      [
+        '/v1/system',
+        { token: null, headers: { Authorization: `Basic ${Buffer.from(`x:${serve.adminToken}`).toString('base64')}` } },
+      ],
     ]
     for (const [path, init] of cases) {
       const res = await api(path, init)
@@ -77,7 +84,9 @@ describe('REST API', () => {
     const listRes = await api('/v1/tokens')
     const listText = await listRes.text()
     expect(listText).not.toContain(body.token.split('_')[2])
-    expect(JSON.parse(listText)).toContainEqual(expect.objectContaining({ id: body.id, name: 'automation', role: 'deployer' }))
+    expect(JSON.parse(listText)).toContainEqual(
+      expect.objectContaining({ id: body.id, name: 'automation', role: 'deployer' }),
+    )
     expect((await api('/v1/system', { token: body.token })).status).toBe(200)
 
     const del = await api(`/v1/tokens/${body.id}`, { method: 'DELETE' })
@@ -108,7 +117,11 @@ describe('REST API', () => {
     const bad = await createToken('', 'viewer')
     expect(bad.res.status).toBe(400)
     expect(bad.body.error).toMatchObject({ code: 'validation', field: 'name' })
-    const notJson = await api('/v1/tokens', { method: 'POST', body: '{"name":', headers: { 'Content-Type': 'application/json' } })
+    const notJson = await api('/v1/tokens', {
+      method: 'POST',
+      body: '{"name":',
+      headers: { 'Content-Type': 'application/json' },
+    })
     expect(notJson.status).toBe(400)
     const text = await notJson.text()
     expect(JSON.parse(text)).toEqual({ error: { code: 'validation', message: 'Request body is not valid JSON' } })

@@ -15,7 +15,10 @@ describe('headless server lifecycle', () => {
   it('keeps tokens across a restart and does not mint a second admin token', async () => {
     const first = await startServe()
     expect(first.output()).toContain(`admin token written to ${join(first.dataDir, 'admin-token')}`)
-    const created = (await (await post(first.url, first.adminToken, { name: 'survivor', role: 'viewer' })).json()) as { id: string; token: string }
+    const created = (await (await post(first.url, first.adminToken, { name: 'survivor', role: 'viewer' })).json()) as {
+      id: string
+      token: string
+    }
     expect(await first.stop()).toBe(0)
 
     const second = await startServe({ dataDir: first.dataDir })
@@ -24,7 +27,9 @@ describe('headless server lifecycle', () => {
       expect(second.adminToken).toBe(first.adminToken)
       const res = await fetch(`${second.url}/v1/system`, { headers: { Authorization: `Bearer ${created.token}` } })
       expect(res.status).toBe(200)
-      const list = (await (await fetch(`${second.url}/v1/tokens`, { headers: { Authorization: `Bearer ${first.adminToken}` } })).json()) as { id: string }[]
+      const list = (await (
+        await fetch(`${second.url}/v1/tokens`, { headers: { Authorization: `Bearer ${first.adminToken}` } })
+      ).json()) as { id: string }[]
       expect(list.map((t) => t.id)).toContain(created.id)
     } finally {
       expect(await second.stop()).toBe(0)

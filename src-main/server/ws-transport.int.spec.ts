@@ -64,9 +64,16 @@ describe('WebSocket transport', () => {
   it('runs contract requests after authenticating with the first message', async () => {
     const client = await authed()
     client.ws.send(JSON.stringify({ type: 'request', id: 7, method: 'system.info', input: {} }))
-    expect(await client.next((m) => m.id === 7)).toMatchObject({ type: 'response', result: { ok: true, value: { mode: 'headless' } } })
-    client.ws.send(JSON.stringify({ type: 'request', id: 8, method: 'tokens.create', input: { name: 'x', role: 'root' } }))
-    expect(await client.next((m) => m.id === 8)).toMatchObject({ result: { ok: false, error: { code: 'validation', field: 'role' } } })
+    expect(await client.next((m) => m.id === 7)).toMatchObject({
+      type: 'response',
+      result: { ok: true, value: { mode: 'headless' } },
+    })
+    client.ws.send(
+      JSON.stringify({ type: 'request', id: 8, method: 'tokens.create', input: { name: 'x', role: 'root' } }),
+    )
+    expect(await client.next((m) => m.id === 8)).toMatchObject({
+      result: { ok: false, error: { code: 'validation', field: 'role' } },
+    })
     client.ws.close()
   })
 
@@ -100,7 +107,10 @@ describe('WebSocket transport', () => {
     viewer.ws.send(JSON.stringify({ type: 'subscribe', event: 'tokens.changed' }))
     expect(await viewer.next((m) => m.type === 'error')).toMatchObject({ error: { code: 'forbidden' } })
 
-    await fetch(`${serve.url}/v1/tokens/${created.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${serve.adminToken}` } })
+    await fetch(`${serve.url}/v1/tokens/${created.id}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${serve.adminToken}` },
+    })
     expect(await viewer.closed).toEqual({ code: 4401, reason: 'The token was revoked' })
     admin.ws.close()
   })

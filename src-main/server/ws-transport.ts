@@ -85,17 +85,25 @@ export function attachWebSocket(server: Server, options: Options): { close(): vo
       switch (message.type) {
         case 'request': {
           const { id } = message
-          void core.dispatcher.call(message.method, message.input, ctx).then((result) => send({ type: 'response', id, result }))
+          void core.dispatcher
+            .call(message.method, message.input, ctx)
+            .then((result) => send({ type: 'response', id, result }))
           return
         }
         case 'subscribe': {
           const { event } = message
           if (!roleAllows(ctx.role, eventSpecs[event].permission)) {
-            send({ type: 'error', error: { code: 'forbidden', message: `The ${ctx.role} role may not receive ${event}` } })
+            send({
+              type: 'error',
+              error: { code: 'forbidden', message: `The ${ctx.role} role may not receive ${event}` },
+            })
             return
           }
           if (!subscriptions.has(event)) {
-            subscriptions.set(event, core.events.on(event, (payload) => send({ type: 'event', event, payload })))
+            subscriptions.set(
+              event,
+              core.events.on(event, (payload) => send({ type: 'event', event, payload })),
+            )
           }
           return
         }

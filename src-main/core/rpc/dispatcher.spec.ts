@@ -12,7 +12,14 @@ function spyHandlers(): Handlers {
   return {
     'system.info': vi.fn(() => ({ version: '1', uptimeSeconds: 0, dataDir: '/d', mode: 'headless' as const })),
     'tokens.list': vi.fn(() => []),
-    'tokens.create': vi.fn((input) => ({ id: 'x', ...input, createdAt: 'now', lastUsedAt: null, token: 't', secretHash: 'leak' })),
+    'tokens.create': vi.fn((input) => ({
+      id: 'x',
+      ...input,
+      createdAt: 'now',
+      lastUsedAt: null,
+      token: 't',
+      secretHash: 'leak',
+    })),
     'tokens.revoke': vi.fn(() => ({})),
     'secrets.status': vi.fn(() => ({ backend: 'b', secure: true, consentRequired: false, consented: true })),
     'secrets.consent': vi.fn(() => ({ backend: 'b', secure: true, consentRequired: false, consented: true })),
@@ -34,7 +41,10 @@ describe('Dispatcher', () => {
     const handlers = spyHandlers()
     const dispatcher = new Dispatcher(handlers, silent)
     const result = await dispatcher.call('tokens.create', { name: 'ok', role: 'superuser' }, admin)
-    expect(result).toEqual({ ok: false, error: { code: 'validation', field: 'role', message: expect.stringContaining('role') } })
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'validation', field: 'role', message: expect.stringContaining('role') },
+    })
     const nested = await dispatcher.call('tokens.create', { name: '', role: 'viewer' }, admin)
     expect(nested).toMatchObject({ ok: false, error: { code: 'validation', field: 'name' } })
     const extra = await dispatcher.call('tokens.revoke', { id: 'abcdefabcdef', drop: 'table' }, admin)
@@ -46,7 +56,11 @@ describe('Dispatcher', () => {
   it('refuses callers whose role lacks the permission, before parsing', async () => {
     const handlers = spyHandlers()
     const dispatcher = new Dispatcher(handlers, silent)
-    const asViewer = await dispatcher.call('tokens.create', { name: 'x', role: 'admin' }, { role: 'viewer', actor: 't' })
+    const asViewer = await dispatcher.call(
+      'tokens.create',
+      { name: 'x', role: 'admin' },
+      { role: 'viewer', actor: 't' },
+    )
     expect(asViewer).toMatchObject({ ok: false, error: { code: 'forbidden' } })
     const asDeployer = await dispatcher.call('tokens.list', {}, { role: 'deployer', actor: 't' })
     expect(asDeployer).toMatchObject({ ok: false, error: { code: 'forbidden' } })
@@ -67,6 +81,9 @@ describe('Dispatcher', () => {
     }
     const dispatcher = new Dispatcher(handlers, silent)
     expect(await dispatcher.call('nope', {}, admin)).toMatchObject({ ok: false, error: { code: 'not_found' } })
-    expect(await dispatcher.call('system.info', {}, admin)).toEqual({ ok: false, error: { code: 'internal', message: 'Internal error' } })
+    expect(await dispatcher.call('system.info', {}, admin)).toEqual({
+      ok: false,
+      error: { code: 'internal', message: 'Internal error' },
+    })
   })
 })

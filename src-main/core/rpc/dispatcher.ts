@@ -18,10 +18,7 @@ export interface CallContext {
 }
 
 export type Handlers = {
-  [M in RequestMethod]: (
-    input: ParsedInput<M>,
-    ctx: CallContext,
-  ) => Promise<RequestOutput<M>> | RequestOutput<M>
+  [M in RequestMethod]: (input: ParsedInput<M>, ctx: CallContext) => Promise<RequestOutput<M>> | RequestOutput<M>
 }
 
 const KNOWN = new Set<string>(REQUEST_METHODS)

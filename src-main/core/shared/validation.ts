@@ -7,10 +7,6 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   if (result.success) return result.data
   const issue = result.error.issues[0]
   const field = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : undefined
-  const message = issue
-    ? field
-      ? `${field}: ${issue.message}`
-      : issue.message
-    : 'Invalid input'
+  const message = issue ? (field ? `${field}: ${issue.message}` : issue.message) : 'Invalid input'
   throw new AppError('validation', message, field)
 }

@@ -38,7 +38,9 @@ describe('TokenService', () => {
   it('lists without secrets and revokes so the token stops working', () => {
     const { service, changes } = setup()
     const { token, id } = service.create({ name: 'temp', role: 'viewer' })
-    expect(service.list()).toEqual([{ id, name: 'temp', role: 'viewer', createdAt: '2026-01-01T00:00:00.000Z', lastUsedAt: null }])
+    expect(service.list()).toEqual([
+      { id, name: 'temp', role: 'viewer', createdAt: '2026-01-01T00:00:00.000Z', lastUsedAt: null },
+    ])
     service.revoke(id)
     expect(service.authenticate(token)).toBeNull()
     expect(service.list()).toEqual([])

@@ -1,10 +1,5 @@
 import { timingSafeEqual } from 'node:crypto'
-import type {
-  CreatedToken,
-  CreateTokenInput,
-  Role,
-  TokenSummary,
-} from '../../../src-preload/contract/schemas'
+import type { CreatedToken, CreateTokenInput, Role, TokenSummary } from '../../../src-preload/contract/schemas'
 import type { EventBus } from '../events/event-bus'
 import { AppError } from '../shared/app-error'
 import { formatToken, hashSecret, newTokenId, newTokenSecret, parseToken } from './token-secret'
@@ -72,10 +67,7 @@ export class TokenService {
     const stored = this.store.get(parsed.id)
     if (!stored) return null
     const presentedHash = hashSecret(parsed.secret)
-    if (
-      presentedHash.length !== stored.secretHash.length ||
-      !timingSafeEqual(presentedHash, stored.secretHash)
-    ) {
+    if (presentedHash.length !== stored.secretHash.length || !timingSafeEqual(presentedHash, stored.secretHash)) {
       return null
     }
     this.recordUse(stored.id)

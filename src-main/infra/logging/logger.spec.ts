@@ -12,7 +12,14 @@ describe('logger', () => {
       },
     })
     const log = scoped(createLogger({ level: 'info', destination }), 'ssh')
-    log.info({ token: 'gdt_a', body: { password: 'pw1', nested: { privateKey: 'KEY' } }, headers: { authorization: 'Bearer x' } }, 'm')
+    log.info(
+      {
+        token: 'gdt_a',
+        body: { password: 'pw1', nested: { privateKey: 'KEY' } },
+        headers: { authorization: 'Bearer x' },
+      },
+      'm',
+    )
     const text = lines.join('')
     for (const secret of ['gdt_a', 'pw1', 'KEY', 'Bearer x']) expect(text).not.toContain(secret)
     expect(JSON.parse(text)).toMatchObject({ scope: 'ssh', token: '[redacted]', body: { password: '[redacted]' } })

@@ -6,15 +6,7 @@ export type Logger = PinoLogger
  * Keys whose values are secrets wherever they appear (two levels deep covers request bodies and
  * headers). Redaction is by key so a new secret field is safe as long as it keeps one of these names.
  */
-const SECRET_KEYS = [
-  'token',
-  'password',
-  'passphrase',
-  'privateKey',
-  'secret',
-  'authorization',
-  'dataKey',
-]
+const SECRET_KEYS = ['token', 'password', 'passphrase', 'privateKey', 'secret', 'authorization', 'dataKey']
 const REDACT_PATHS = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`])
 
 export interface LoggerOptions {

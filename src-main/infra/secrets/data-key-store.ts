@@ -11,15 +11,13 @@ export class DataKeyStore {
   constructor(private readonly db: Database) {}
 
   current(): WrappedDataKey | undefined {
-    return this.db
-      .prepare('SELECT id, backend, wrapped FROM secret_keys ORDER BY id DESC LIMIT 1')
-      .get() as WrappedDataKey | undefined
+    return this.db.prepare('SELECT id, backend, wrapped FROM secret_keys ORDER BY id DESC LIMIT 1').get() as
+      WrappedDataKey | undefined
   }
 
   get(id: number): WrappedDataKey | undefined {
     return this.db.prepare('SELECT id, backend, wrapped FROM secret_keys WHERE id = ?').get(id) as
-      | WrappedDataKey
-      | undefined
+      WrappedDataKey | undefined
   }
 
   insert(backend: string, wrapped: Buffer): number {

@@ -20,8 +20,7 @@ export async function createSafeStorageWrapper(
   }
   // Only Linux can silently fall back to a hard-coded password (`basic_text`); macOS and Windows
   // always use the Keychain and DPAPI.
-  const backend =
-    platform === 'linux' ? (safeStorage.getSelectedStorageBackend?.() ?? 'unknown') : `os-${platform}`
+  const backend = platform === 'linux' ? (safeStorage.getSelectedStorageBackend?.() ?? 'unknown') : `os-${platform}`
   return {
     backend,
     secure: backend !== 'basic_text',

@@ -41,13 +41,19 @@ describe('migrations', () => {
 
   it('refuses a database written by a newer glinrdock and leaves its file byte for byte unchanged', () => {
     const path = tempDb()
-    const future = [...bundledMigrations, { version: bundledMigrations.length + 1, name: 'future', sql: 'CREATE TABLE future (x)' }]
+    const future = [
+      ...bundledMigrations,
+      { version: bundledMigrations.length + 1, name: 'future', sql: 'CREATE TABLE future (x)' },
+    ]
     const newer = openDatabase(path, { migrations: future })
     newer.pragma('wal_checkpoint(TRUNCATE)')
     newer.close()
     const before = fileHash(path)
     expect(() => openDatabase(path, { migrations: bundledMigrations })).toThrowError(
-      expect.objectContaining({ code: 'schema_too_new', message: expect.stringMatching(/version 2.*only knows up to version 1/) }),
+      expect.objectContaining({
+        code: 'schema_too_new',
+        message: expect.stringMatching(/version 2.*only knows up to version 1/),
+      }),
     )
     expect(fileHash(path)).toBe(before)
   })
@@ -56,7 +62,11 @@ describe('migrations', () => {
     const path = tempDb()
     const broken = [
       ...bundledMigrations,
-      { version: bundledMigrations.length + 1, name: 'broken', sql: 'CREATE TABLE half (x); INSERT INTO nowhere VALUES (1);' },
+      {
+        version: bundledMigrations.length + 1,
+        name: 'broken',
+        sql: 'CREATE TABLE half (x); INSERT INTO nowhere VALUES (1);',
+      },
     ]
     expect(() => openDatabase(path, { migrations: broken })).toThrow(/no such table: nowhere/)
     const db = new BetterSqlite3(path)

@@ -19,15 +19,14 @@ export function migrationsFromFiles(files: Record<string, string>): Migration[] 
   })
   migrations.sort((a, b) => a.version - b.version)
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`Migrations must be numbered 1..n without gaps; found ${m.version} at ${i + 1}`)
+    if (m.version !== i + 1)
+      throw new Error(`Migrations must be numbered 1..n without gaps; found ${m.version} at ${i + 1}`)
   })
   return migrations
 }
 
 function appliedVersion(db: Database): number {
-  const table = db
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
-    .get()
+  const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get()
   if (!table) return 0
   const row = db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as {
     version: number | null

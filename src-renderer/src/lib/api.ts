@@ -16,7 +16,7 @@ let transport: Transport | null = window.api ? createIpcTransport(window.api) : 
 
 export const isDesktop = (): boolean => window.api !== undefined
 
-export function useTransport(next: Transport | null): void {
+export function setTransport(next: Transport | null): void {
   transport?.close()
   transport = next
 }

@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import { isDesktop, useTransport } from '../../lib/api'
+import { isDesktop, setTransport } from '../../lib/api'
 import { forgetToken, storedToken, storeToken } from '../../lib/session-token'
 import type { ConnectionState } from '../../lib/transport'
 import { createWsTransport } from '../../lib/ws-transport'
@@ -30,7 +30,7 @@ export const useConnectionStore = create<ConnectionStore>((set, get) => ({
     storeToken(token)
     stopWatching?.()
     const transport = createWsTransport(token)
-    useTransport(transport)
+    setTransport(transport)
     set({ status: 'connecting', transportKind: 'websocket', detail: undefined })
     stopWatching = transport.onState((status, detail) => {
       if (status === 'unauthorized') forgetToken()
@@ -40,7 +40,7 @@ export const useConnectionStore = create<ConnectionStore>((set, get) => ({
   logout() {
     stopWatching?.()
     stopWatching = null
-    useTransport(null)
+    setTransport(null)
     forgetToken()
     set({ status: 'signed-out', detail: undefined, transportKind: null })
   },

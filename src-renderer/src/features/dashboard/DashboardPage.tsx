@@ -12,8 +12,8 @@ export function DashboardPage() {
   return (
     <section className="card">
       <EmptyState title="No hosts yet">
-        glinrdock {info.version} is running ({info.mode}). Docker hosts you connect will appear here with their
-        state, containers and load.
+        glinrdock {info.version} is running ({info.mode}). Docker hosts you connect will appear here with their state,
+        containers and load.
       </EmptyState>
     </section>
   )

@@ -17,8 +17,7 @@ export function SecretsSection() {
       ) : (
         <>
           <p>
-            Keys and passwords are encrypted with AES-256-GCM; the key is protected by{' '}
-            <code>{status.backend}</code>.{' '}
+            Keys and passwords are encrypted with AES-256-GCM; the key is protected by <code>{status.backend}</code>.{' '}
             <StatusChip tone={status.secure ? 'ok' : 'warn'}>{status.secure ? 'Protected' : 'No keychain'}</StatusChip>
           </p>
           {status.consentRequired && !status.consented && (

@@ -94,7 +94,9 @@ function RevokeTokenDialog({ token, onClose }: { token: TokenSummary | null; onC
         }
       }}
       title="Revoke token?"
-      description={token ? `“${token.name}” (${token.role}, ${token.id}) stops working immediately, including open sessions.` : ''}
+      description={
+        token ? `“${token.name}” (${token.role}, ${token.id}) stops working immediately, including open sessions.` : ''
+      }
     >
       {error && <ErrorState error={error} />}
       <div className="dialog-actions">
