@@ -22,7 +22,9 @@ const stamp = JSON.stringify({ electronVersion, sqliteVersion, platform: process
 // Read path.txt ourselves: requiring 'electron' without its binary starts a download.
 const electronDir = dirname(require.resolve('electron/package.json'))
 const pathFile = join(electronDir, 'path.txt')
-const electronBinary = existsSync(pathFile) ? join(electronDir, 'dist', readFileSync(pathFile, 'utf8').trim()) : undefined
+const electronBinary = existsSync(pathFile)
+  ? join(electronDir, 'dist', readFileSync(pathFile, 'utf8').trim())
+  : undefined
 if (!electronBinary || !existsSync(electronBinary)) {
   console.error(
     "Electron's binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD was set, or its download failed).\n" +

@@ -1,0 +1,79 @@
+/**
+ * What each transport adds on top of the core: one `system.info` round trip via the service itself
+ * (baseline), the dispatcher (schema parse + role check), REST over HTTP keep-alive, and the WebSocket.
+ */
+import { mkdtempSync } from 'node:fs'
+import { Agent, request } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, bench, describe } from 'vitest'
+import WebSocket from 'ws'
+import { createCore, type Core } from '../src-main/bootstrap'
+import { createLogger } from '../src-main/infra/logging/logger'
+import { KeyFileWrapper } from '../src-main/infra/secrets/key-file-wrapper'
+import { startHttpServer, type RunningServer } from '../src-main/server/http-server'
+
+let core: Core
+let server: RunningServer
+let token: string
+let ws: WebSocket
+let nextId = 0
+const waiting = new Map<number, () => void>()
+const agent = new Agent({ keepAlive: true })
+
+beforeAll(async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gd-bench-'))
+  const logger = createLogger({ level: 'silent' })
+  core = await createCore({
+    dataDir,
+    mode: 'headless',
+    logger,
+    keyWrapper: (d) => new KeyFileWrapper(join(d, 'secret.key')),
+  })
+  token = core.tokens.create({ name: 'bench', role: 'admin' }).token
+  server = await startHttpServer({ core, logger, host: '127.0.0.1', port: 0, rendererDir: dataDir })
+  ws = new WebSocket(server.url.replace('http', 'ws') + '/v1/ws')
+  await new Promise((resolve) => ws.once('open', resolve))
+  ws.send(JSON.stringify({ type: 'auth', token }))
+  await new Promise((resolve) => ws.once('message', resolve))
+  ws.on('message', (data) => {
+    const message = JSON.parse(String(data)) as { id: number }
+    waiting.get(message.id)?.()
+    waiting.delete(message.id)
+  })
+})
+
+afterAll(async () => {
+  ws.close()
+  await server.close()
+  core.dispose()
+})
+
+const getJson = (path: string) =>
+  new Promise<void>((resolve, reject) => {
+    const req = request(server.url + path, { agent, headers: { Authorization: `Bearer ${token}` } }, (res) => {
+      res.resume()
+      res.on('end', () => resolve())
+    })
+    req.on('error', reject)
+    req.end()
+  })
+
+describe('system.info round trip', () => {
+  bench('service call (baseline)', () => {
+    core.system.info()
+  })
+  bench('dispatcher (schema + role check)', async () => {
+    await core.dispatcher.call('system.info', {}, { role: 'admin', actor: 'bench' })
+  })
+  bench('WebSocket request', async () => {
+    const id = nextId++
+    await new Promise<void>((resolve) => {
+      waiting.set(id, resolve)
+      ws.send(JSON.stringify({ type: 'request', id, method: 'system.info', input: {} }))
+    })
+  })
+  bench('REST GET /v1/system (keep-alive)', async () => {
+    await getJson('/v1/system')
+  })
+})
