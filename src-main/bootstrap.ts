@@ -1,8 +1,18 @@
 import { mkdirSync } from 'node:fs'
+import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { version } from '../package.json'
 import { EventBus } from './core/events/event-bus'
-import { Dispatcher, type Handlers } from './core/rpc/dispatcher'
+import {
+  ContainerService,
+  ContainersWatcher,
+  openExecSession,
+  openHostMetricsStream,
+  openLogStream,
+  openStatsStream,
+} from './core/containers'
+import { defaultLocalSocket, HostConnections, HostService, HostStore, tunnelOpener } from './core/hosts'
+import { Dispatcher, type Handlers, type StreamHandlers } from './core/rpc/dispatcher'
 import { SecretsService } from './core/secrets/secrets-service'
 import { SettingsStore } from './core/settings/settings-store'
 import { SystemService } from './core/system/system-service'
@@ -23,6 +33,8 @@ export interface CoreOptions {
   /** Built once the data dir exists: safeStorage in the desktop app, a key file in headless mode. */
   keyWrapper: (dataDir: string) => Promise<KeyWrapper> | KeyWrapper
   nativeBinding?: string
+  /** Defaults to the process environment; tests point HOME-relative files (known_hosts, ssh config) elsewhere. */
+  env?: NodeJS.ProcessEnv
 }
 
 export interface Core {
@@ -32,17 +44,23 @@ export interface Core {
   system: SystemService
   secrets: SecretsService
   secretBox: SecretBox
+  hosts: HostService
+  containers: ContainerService
   db: Database
   dispose(): void
 }
 
-/** Binds every contract request to exactly one core service call. */
-export function createHandlers(services: {
+interface Services {
   system: SystemService
   tokens: TokenService
   secrets: SecretsService
-}): Handlers {
-  const { system, tokens, secrets } = services
+  hosts: HostService
+  containers: ContainerService
+}
+
+/** Binds every contract request to exactly one core service call. */
+export function createHandlers(services: Services): Handlers {
+  const { system, tokens, secrets, hosts, containers } = services
   return {
     'system.info': () => system.info(),
     'tokens.list': () => tokens.list(),
@@ -53,6 +71,37 @@ export function createHandlers(services: {
     },
     'secrets.status': () => secrets.status(),
     'secrets.consent': () => secrets.consent(),
+    'hosts.list': () => hosts.list(),
+    'hosts.get': ({ id }) => hosts.get(id),
+    'hosts.probe': ({ ssh }) => hosts.probe(ssh.host, ssh.port),
+    'hosts.create': (input) => hosts.create(input),
+    'hosts.remove': ({ id }) => {
+      hosts.remove(id)
+      return {}
+    },
+    'hosts.replaceHostKey': ({ id, hostKeyFingerprint }) => hosts.replaceHostKey(id, hostKeyFingerprint),
+    'hosts.importCandidates': () => hosts.importCandidates(),
+    'containers.list': ({ hostId }) => containers.list(hostId),
+    'containers.inspect': ({ hostId, containerId }) => containers.inspect(hostId, containerId),
+    'containers.start': ({ hostId, containerId }) => containers.start(hostId, containerId).then(() => ({})),
+    'containers.stop': ({ hostId, containerId, timeoutSeconds }) =>
+      containers.stop(hostId, containerId, timeoutSeconds).then(() => ({})),
+    'containers.restart': ({ hostId, containerId, timeoutSeconds }) =>
+      containers.restart(hostId, containerId, timeoutSeconds).then(() => ({})),
+    'containers.remove': ({ hostId, containerId, force }) =>
+      containers.remove(hostId, containerId, force).then(() => ({})),
+    'containers.logs': ({ hostId, containerId, ...query }) => containers.logs(hostId, containerId, query),
+    'containers.stats': ({ hostId, containerId }) => containers.stats(hostId, containerId),
+  }
+}
+
+export function createStreamHandlers(services: Services, connections: HostConnections): StreamHandlers {
+  const { containers } = services
+  return {
+    'containers.logs': (params, _ctx, sink) => openLogStream(connections, params, sink),
+    'containers.stats': (params, _ctx, sink) => openStatsStream(connections, params, sink),
+    'containers.exec': (params, _ctx, sink) => openExecSession(containers, params, sink),
+    'hosts.metrics': ({ hostId }, _ctx, sink) => openHostMetricsStream(containers, hostId, sink),
   }
 }
 
@@ -76,9 +125,37 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       )
     }
     const tokens = new TokenService(new TokenStore(db), events)
-    const system = new SystemService(APP_VERSION, options.dataDir, options.mode)
-
-    const dispatcher = new Dispatcher(createHandlers({ system, tokens, secrets }), scoped(options.logger, 'rpc'))
+    const system = new SystemService(APP_VERSION, options.dataDir, options.mode, () =>
+      hosts.list().map((host) => ({
+        id: host.id,
+        name: host.name,
+        state: host.state,
+        dockerVersion: host.engine?.version ?? null,
+        failure: host.failure ? `${host.failure.code}: ${host.failure.message}` : null,
+      })),
+    )
+    const env = options.env ?? process.env
+    const home = env.HOME ?? homedir()
+    const connections = new HostConnections(
+      tunnelOpener(secretBox, env, options.logger),
+      events,
+      scoped(options.logger, 'hosts'),
+    )
+    const hostStore = new HostStore(db)
+    const hosts = new HostService(hostStore, connections, secretBox, events, {
+      knownHostsPath: join(home, '.ssh', 'known_hosts'),
+      importSources: { sshConfigPath: join(home, '.ssh', 'config'), dockerContextsDir: join(home, '.docker') },
+      defaultLocalSocket: defaultLocalSocket(env),
+    })
+    const containers = new ContainerService(connections)
+    const watcher = new ContainersWatcher(connections, containers, events, scoped(options.logger, 'containers'))
+    const services = { system, tokens, secrets, hosts, containers }
+    const dispatcher = new Dispatcher(
+      createHandlers(services),
+      createStreamHandlers(services, connections),
+      scoped(options.logger, 'rpc'),
+    )
+    for (const host of hostStore.list()) connections.open(host)
 
     return {
       dispatcher,
@@ -87,8 +164,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       system,
       secrets,
       secretBox,
+      hosts,
+      containers,
       db,
-      dispose: () => db.close(),
+      dispose: () => {
+        watcher.dispose()
+        connections.dispose()
+        db.close()
+      },
     }
   } catch (err) {
     db.close()

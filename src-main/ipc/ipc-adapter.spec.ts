@@ -1,9 +1,18 @@
 import { EventEmitter } from 'node:events'
 import type { IpcMainEvent, IpcMainInvokeEvent, WebContents } from 'electron'
 import { describe, expect, it, vi } from 'vitest'
-import { EVENT_CHANNEL, REQUEST_METHODS, requestChannel, SUBSCRIBE_CHANNEL } from '../../src-preload/contract/channels'
+import {
+  EVENT_CHANNEL,
+  REQUEST_METHODS,
+  requestChannel,
+  STREAM_CONTROL_CHANNEL,
+  STREAM_MESSAGE_CHANNEL,
+  STREAM_OPEN_CHANNEL,
+  SUBSCRIBE_CHANNEL,
+} from '../../src-preload/contract/channels'
 import { EventBus } from '../core/events/event-bus'
-import { Dispatcher, type Handlers } from '../core/rpc/dispatcher'
+import { Dispatcher, type Handlers, type StreamHandlers } from '../core/rpc/dispatcher'
+import type { StreamSink } from '../core/rpc/stream-channel'
 import { createLogger } from '../infra/logging/logger'
 import { createSenderCheck, registerIpcAdapter, type IpcMainLike } from './ipc-adapter'
 
@@ -45,9 +54,15 @@ const eventFrom = (sender: WebContents, frame: unknown) => ({ sender, senderFram
 function setup() {
   const ipcMain = new FakeIpcMain()
   const events = new EventBus()
-  const info = vi.fn(() => ({ version: '9', uptimeSeconds: 1, dataDir: '/d', mode: 'desktop' as const }))
+  const info = vi.fn(() => ({ version: '9', uptimeSeconds: 1, dataDir: '/d', mode: 'desktop' as const, hosts: [] }))
   const handlers = { 'system.info': info } as unknown as Handlers
-  const dispatcher = new Dispatcher(handlers, createLogger({ level: 'silent' }))
+  const streamHandlers = {
+    'containers.stats': (_params: unknown, _ctx: unknown, sink: StreamSink<unknown>) => {
+      sink.data({ cpuPercent: 1 })
+      return { close: () => sink.end() }
+    },
+  } as unknown as StreamHandlers
+  const dispatcher = new Dispatcher(handlers, streamHandlers, createLogger({ level: 'silent' }))
   const trusted = fakeContents()
   const isTrustedSender = createSenderCheck(
     () => [trusted],
@@ -60,7 +75,7 @@ function setup() {
 describe('IPC adapter', () => {
   it('registers exactly one handler per contract request', () => {
     const { ipcMain, dispose } = setup()
-    expect([...ipcMain.handlers.keys()].sort()).toEqual(REQUEST_METHODS.map(requestChannel).sort())
+    expect([...ipcMain.handlers.keys()].sort()).toEqual([...REQUEST_METHODS.map(requestChannel), STREAM_OPEN_CHANNEL].sort())
     dispose()
     expect(ipcMain.handlers.size).toBe(0)
   })
@@ -70,7 +85,7 @@ describe('IPC adapter', () => {
     const invoke = ipcMain.handlers.get(requestChannel('system.info'))!
     await expect(invoke(eventFrom(trusted, trusted.mainFrame), {})).resolves.toEqual({
       ok: true,
-      value: { version: '9', uptimeSeconds: 1, dataDir: '/d', mode: 'desktop' },
+      value: { version: '9', uptimeSeconds: 1, dataDir: '/d', mode: 'desktop', hosts: [] },
     })
   })
 
@@ -129,5 +144,38 @@ describe('IPC adapter', () => {
     })
     events.emit('tokens.changed', {})
     expect(trusted.send).toHaveBeenCalledTimes(1)
+  })
+})
+
+describe('IPC adapter streams', () => {
+  it('opens a stream for the trusted window under its own id, delivers data and closes it', async () => {
+    const { ipcMain, trusted } = setup()
+    const open = ipcMain.handlers.get(STREAM_OPEN_CHANNEL)!
+    const params = { hostId: 'abcdefabcdef', containerId: 'web' }
+    expect(await open(eventFrom(trusted, trusted.mainFrame), { id: 3, stream: 'containers.stats', params })).toEqual({
+      ok: true,
+      value: {},
+    })
+    await new Promise((r) => setTimeout(r, 0))
+    expect(trusted.send).toHaveBeenCalledWith(STREAM_MESSAGE_CHANNEL, 3, { kind: 'data', data: { cpuPercent: 1 } })
+    const control = ipcMain.listeners.get(STREAM_CONTROL_CHANNEL)!
+    control(eventFrom(trusted, trusted.mainFrame) as unknown as IpcMainEvent, { id: 3, kind: 'close' })
+    expect(trusted.send).toHaveBeenLastCalledWith(STREAM_MESSAGE_CHANNEL, 3, { kind: 'end' })
+  })
+
+  it('refuses streams from untrusted frames and unknown stream names', async () => {
+    const { ipcMain, trusted } = setup()
+    const open = ipcMain.handlers.get(STREAM_OPEN_CHANNEL)!
+    const stranger = fakeContents()
+    const params = { hostId: 'abcdefabcdef', containerId: 'web' }
+    expect(await open(eventFrom(stranger, stranger.mainFrame), { id: 1, stream: 'containers.stats', params })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    })
+    expect(await open(eventFrom(trusted, trusted.mainFrame), { id: 1, stream: 'shell', params })).toMatchObject({
+      ok: false,
+      error: { code: 'validation' },
+    })
+    expect(stranger.send).not.toHaveBeenCalled()
   })
 })

@@ -101,7 +101,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       role: caller.role,
       actor: `token:${caller.id}`,
     })
-    if (matched.route.status === 204) {
+    if (matched.route.render) {
+      const { contentType, body: text } = matched.route.render(value)
+      securityHeaders(res)
+      res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' })
+      res.end(text)
+    } else if (matched.route.status === 204) {
       securityHeaders(res)
       res.writeHead(204, { 'Cache-Control': 'no-store' })
       res.end()

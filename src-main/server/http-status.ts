@@ -16,4 +16,5 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   internal: 500,
   secrets_unavailable: 500,
   docker_unreachable: 502,
+  host_unreachable: 502,
 }

@@ -13,6 +13,8 @@ import type { Core } from '../bootstrap'
 import type { AuthenticatedToken } from '../core/tokens'
 import type { Logger } from '../infra/logging/logger'
 import { sameOrigin } from './request-guards'
+import { StreamRegistry } from '../core/rpc/stream-registry'
+import { toErrorBody } from '../core/shared/app-error'
 
 const AUTH_TIMEOUT_MS = 10_000
 const MAX_MESSAGE_BYTES = 1024 * 1024
@@ -48,6 +50,15 @@ export function attachWebSocket(server: Server, options: Options): { close(): vo
     const send = (message: ServerMessage): void => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message))
     }
+    const streams = new StreamRegistry(core.dispatcher, (id, message) =>
+      send(
+        message.kind === 'data'
+          ? { type: 'stream.data', id, data: message.data }
+          : message.error
+            ? { type: 'stream.end', id, error: message.error }
+            : { type: 'stream.end', id },
+      ),
+    )
     const authTimer = setTimeout(() => ws.close(WS_CLOSE_UNAUTHORIZED, 'Authentication timed out'), AUTH_TIMEOUT_MS)
 
     // A revoked token must lose its open socket too, not only its next HTTP request.
@@ -111,6 +122,22 @@ export function attachWebSocket(server: Server, options: Options): { close(): vo
           subscriptions.get(message.event)?.()
           subscriptions.delete(message.event)
           return
+        case 'stream.open':
+          void streams.start(message.id, message.stream, message.params, ctx)
+          return
+        case 'stream.input':
+          try {
+            streams.input(message.id, message.input)
+          } catch (err) {
+            send({ type: 'error', error: toErrorBody(err) })
+          }
+          return
+        case 'stream.ack':
+          streams.ack(message.id, message.count)
+          return
+        case 'stream.close':
+          streams.close(message.id)
+          return
       }
     })
 
@@ -119,6 +146,7 @@ export function attachWebSocket(server: Server, options: Options): { close(): vo
       stopWatchingTokens()
       for (const unsubscribe of subscriptions.values()) unsubscribe()
       subscriptions.clear()
+      streams.closeAll()
     })
     ws.on('error', (err) => log.warn({ err: err.message }, 'socket error'))
   }

@@ -9,14 +9,39 @@ export const REQUEST_METHODS = [
   'tokens.revoke',
   'secrets.status',
   'secrets.consent',
+  'hosts.list',
+  'hosts.get',
+  'hosts.probe',
+  'hosts.create',
+  'hosts.remove',
+  'hosts.replaceHostKey',
+  'hosts.importCandidates',
+  'containers.list',
+  'containers.inspect',
+  'containers.start',
+  'containers.stop',
+  'containers.restart',
+  'containers.remove',
+  'containers.logs',
+  'containers.stats',
 ] as const
 
-export const EVENT_NAMES = ['tokens.changed', 'secrets.changed'] as const
+export const EVENT_NAMES = ['tokens.changed', 'secrets.changed', 'hosts.changed', 'containers.changed'] as const
+
+/** Long-lived subscriptions with parameters (a log follow, a stats feed, a terminal), each with its own id. */
+export const STREAM_NAMES = ['containers.logs', 'containers.stats', 'containers.exec', 'hosts.metrics'] as const
 
 export type RequestMethod = (typeof REQUEST_METHODS)[number]
 export type EventName = (typeof EVENT_NAMES)[number]
+export type StreamName = (typeof STREAM_NAMES)[number]
 
 /** Electron IPC channel names, namespaced so nothing else on ipcMain can collide with them. */
 export const requestChannel = (method: RequestMethod): string => `glinrdock:req:${method}`
 export const EVENT_CHANNEL = 'glinrdock:event'
 export const SUBSCRIBE_CHANNEL = 'glinrdock:subscribe'
+/** invoke: open a stream, answered with an envelope holding its id. */
+export const STREAM_OPEN_CHANNEL = 'glinrdock:stream:open'
+/** renderer → main: close, input, ack for one stream. */
+export const STREAM_CONTROL_CHANNEL = 'glinrdock:stream:control'
+/** main → renderer: data and end messages for one stream. */
+export const STREAM_MESSAGE_CHANNEL = 'glinrdock:stream:message'

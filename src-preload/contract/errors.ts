@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'host_key_mismatch',
   'ssh_auth_failed',
   'docker_unreachable',
+  'host_unreachable',
   'internal',
 ] as const
 

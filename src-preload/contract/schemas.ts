@@ -1,5 +1,34 @@
 import { z } from 'zod'
-import type { EventName, RequestMethod } from './channels'
+import { EntityId } from './grammar'
+import type { EventName, RequestMethod, StreamName } from './channels'
+import {
+  ContainersChanged,
+  ContainerSummary,
+  ContainerTarget,
+  ExecInput,
+  ExecOutput,
+  ExecParams,
+  HostMetrics,
+  HostMetricsParams,
+  LogBatch,
+  LogsInput,
+  LogsResult,
+  LogStreamParams,
+  RemoveContainerInput,
+  StatsSample,
+  StatsStreamParams,
+  StopContainerInput,
+} from './containers'
+import {
+  CreateHostInput,
+  HostChanged,
+  HostIdInput,
+  HostSummary,
+  ImportCandidates,
+  ProbeHostInput,
+  ProbeResult,
+  ReplaceHostKeyInput,
+} from './hosts'
 
 export const ROLES = ['admin', 'deployer', 'viewer'] as const
 export const Role = z.enum(ROLES)
@@ -12,12 +41,23 @@ export type Role = z.infer<typeof Role>
 export type Permission = 'read' | 'operate' | 'admin'
 
 const Empty = z.object({}).strict()
+const HostIdOnly = z.object({ hostId: EntityId }).strict()
 
 export const SystemInfo = z.object({
   version: z.string(),
   uptimeSeconds: z.number(),
   dataDir: z.string(),
   mode: z.enum(['desktop', 'headless']),
+  /** Every host's reachability and engine version. */
+  hosts: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      state: z.string(),
+      dockerVersion: z.string().nullable(),
+      failure: z.string().nullable(),
+    }),
+  ),
 })
 export type SystemInfo = z.infer<typeof SystemInfo>
 
@@ -71,6 +111,21 @@ export const requests = {
   'tokens.revoke': { input: RevokeTokenInput, output: Empty, permission: 'admin' },
   'secrets.status': { input: Empty, output: SecretsStatus, permission: 'read' },
   'secrets.consent': { input: SecretsConsentInput, output: SecretsStatus, permission: 'admin' },
+  'hosts.list': { input: Empty, output: z.array(HostSummary), permission: 'read' },
+  'hosts.get': { input: HostIdInput, output: HostSummary, permission: 'read' },
+  'hosts.probe': { input: ProbeHostInput, output: ProbeResult, permission: 'admin' },
+  'hosts.create': { input: CreateHostInput, output: HostSummary, permission: 'admin' },
+  'hosts.remove': { input: HostIdInput, output: Empty, permission: 'admin' },
+  'hosts.replaceHostKey': { input: ReplaceHostKeyInput, output: HostSummary, permission: 'admin' },
+  'hosts.importCandidates': { input: Empty, output: ImportCandidates, permission: 'admin' },
+  'containers.list': { input: HostIdOnly, output: z.array(ContainerSummary), permission: 'read' },
+  'containers.inspect': { input: ContainerTarget, output: z.record(z.string(), z.unknown()), permission: 'read' },
+  'containers.start': { input: ContainerTarget, output: Empty, permission: 'operate' },
+  'containers.stop': { input: StopContainerInput, output: Empty, permission: 'operate' },
+  'containers.restart': { input: StopContainerInput, output: Empty, permission: 'operate' },
+  'containers.remove': { input: RemoveContainerInput, output: Empty, permission: 'operate' },
+  'containers.logs': { input: LogsInput, output: LogsResult, permission: 'read' },
+  'containers.stats': { input: ContainerTarget, output: StatsSample, permission: 'read' },
 } as const satisfies Record<RequestMethod, RequestSpec>
 
 interface EventSpec {
@@ -82,12 +137,36 @@ interface EventSpec {
 export const events = {
   'tokens.changed': { payload: z.object({}), permission: 'admin' },
   'secrets.changed': { payload: SecretsStatus, permission: 'read' },
+  'hosts.changed': { payload: HostChanged, permission: 'read' },
+  'containers.changed': { payload: ContainersChanged, permission: 'read' },
 } as const satisfies Record<EventName, EventSpec>
+
+interface StreamSpec {
+  params: z.ZodType
+  data: z.ZodType
+  /** What the client may send into an open stream (terminal keystrokes); `null` when nothing. */
+  input: z.ZodType | null
+  permission: Permission
+}
+
+export const streams = {
+  'containers.logs': { params: LogStreamParams, data: LogBatch, input: null, permission: 'read' },
+  'containers.stats': { params: StatsStreamParams, data: StatsSample, input: null, permission: 'read' },
+  // An interactive shell in a container is as powerful as the engine itself: admin only.
+  'containers.exec': { params: ExecParams, data: ExecOutput, input: ExecInput, permission: 'admin' },
+  'hosts.metrics': { params: HostMetricsParams, data: HostMetrics, input: null, permission: 'read' },
+} as const satisfies Record<StreamName, StreamSpec>
 
 export type RequestInput<M extends RequestMethod> = z.input<(typeof requests)[M]['input']>
 export type ParsedInput<M extends RequestMethod> = z.output<(typeof requests)[M]['input']>
 export type RequestOutput<M extends RequestMethod> = z.output<(typeof requests)[M]['output']>
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]['payload']>
+export type StreamParams<S extends StreamName> = z.input<(typeof streams)[S]['params']>
+export type ParsedStreamParams<S extends StreamName> = z.output<(typeof streams)[S]['params']>
+export type StreamData<S extends StreamName> = z.output<(typeof streams)[S]['data']>
+export type StreamInput<S extends StreamName> = (typeof streams)[S]['input'] extends z.ZodType
+  ? z.output<NonNullable<(typeof streams)[S]['input']>>
+  : never
 
 const RANK: Record<Role, number> = { viewer: 0, deployer: 1, admin: 2 }
 const NEEDED: Record<Permission, number> = { read: 0, operate: 1, admin: 2 }

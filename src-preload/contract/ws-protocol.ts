@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { EVENT_NAMES } from './channels'
+import { EVENT_NAMES, STREAM_NAMES } from './channels'
 import type { Envelope, ErrorBody } from './errors'
 
 /**
@@ -7,6 +7,8 @@ import type { Envelope, ErrorBody } from './errors'
  * an Authorization header on a WebSocket); after that it carries the same requests and events as IPC.
  */
 export const WS_PATH = '/v1/ws'
+
+const StreamId = z.number().int().nonnegative()
 
 export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('auth'), token: z.string().max(200) }),
@@ -18,6 +20,10 @@ export const ClientMessage = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('subscribe'), event: z.enum(EVENT_NAMES) }),
   z.object({ type: z.literal('unsubscribe'), event: z.enum(EVENT_NAMES) }),
+  z.object({ type: z.literal('stream.open'), id: StreamId, stream: z.enum(STREAM_NAMES), params: z.unknown().optional() }),
+  z.object({ type: z.literal('stream.close'), id: StreamId }),
+  z.object({ type: z.literal('stream.input'), id: StreamId, input: z.unknown() }),
+  z.object({ type: z.literal('stream.ack'), id: StreamId, count: z.number().int().min(1).max(1_000_000) }),
 ])
 export type ClientMessage = z.infer<typeof ClientMessage>
 
@@ -27,6 +33,8 @@ export type ServerMessage =
   | { type: 'response'; id: number; result: Envelope<unknown> }
   | { type: 'event'; event: string; payload: unknown }
   | { type: 'error'; error: ErrorBody }
+  | { type: 'stream.data'; id: number; data: unknown }
+  | { type: 'stream.end'; id: number; error?: ErrorBody }
 
 /** Close codes in the application range, so the client can tell "log in again" from "reconnect". */
 export const WS_CLOSE_UNAUTHORIZED = 4401

@@ -1,12 +1,22 @@
-import { REQUEST_METHODS, type RequestMethod } from '../../../src-preload/contract/channels'
+import {
+  REQUEST_METHODS,
+  STREAM_NAMES,
+  type RequestMethod,
+  type StreamName,
+} from '../../../src-preload/contract/channels'
 import type { Envelope } from '../../../src-preload/contract/errors'
 import {
   requests,
   roleAllows,
+  streams,
   type ParsedInput,
+  type ParsedStreamParams,
   type RequestOutput,
   type Role,
+  type StreamData,
+  type StreamInput,
 } from '../../../src-preload/contract/schemas'
+import type { StreamControl, StreamSink } from './stream-channel'
 import { AppError, isAppError, toErrorBody } from '../shared/app-error'
 import { parseInput } from '../shared/validation'
 import type { Logger } from '../../infra/logging/logger'
@@ -21,8 +31,18 @@ export type Handlers = {
   [M in RequestMethod]: (input: ParsedInput<M>, ctx: CallContext) => Promise<RequestOutput<M>> | RequestOutput<M>
 }
 
+export type StreamHandlers = {
+  [S in StreamName]: (
+    params: ParsedStreamParams<S>,
+    ctx: CallContext,
+    sink: StreamSink<StreamData<S>>,
+  ) => Promise<StreamControl<StreamInput<S>>> | StreamControl<StreamInput<S>>
+}
+
 const KNOWN = new Set<string>(REQUEST_METHODS)
 export const isRequestMethod = (name: string): name is RequestMethod => KNOWN.has(name)
+const KNOWN_STREAMS = new Set<string>(STREAM_NAMES)
+export const isStreamName = (name: string): name is StreamName => KNOWN_STREAMS.has(name)
 
 /**
  * The single entry every transport uses: schema-parse the input, check the caller's role, run the
@@ -31,6 +51,7 @@ export const isRequestMethod = (name: string): name is RequestMethod => KNOWN.ha
 export class Dispatcher {
   constructor(
     private readonly handlers: Handlers,
+    private readonly streamHandlers: StreamHandlers,
     private readonly log: Logger,
   ) {}
 
@@ -54,5 +75,37 @@ export class Dispatcher {
     const handler = this.handlers[method] as (input: unknown, ctx: CallContext) => unknown
     const output = await handler(input, ctx)
     return spec.output.parse(output)
+  }
+
+  /**
+   * Opens a stream the same way a request is made: role check, schema parse, one handler. The
+   * returned control's `input` parses what the client sends with the stream's input schema.
+   */
+  async openStream(
+    name: string,
+    rawParams: unknown,
+    ctx: CallContext,
+    sink: StreamSink<unknown>,
+  ): Promise<StreamControl<unknown>> {
+    if (!isStreamName(name)) throw new AppError('not_found', `Unknown stream ${name}`)
+    const spec = streams[name]
+    if (!roleAllows(ctx.role, spec.permission)) {
+      throw new AppError('forbidden', `The ${ctx.role} role may not open ${name}`)
+    }
+    const params = parseInput(spec.params, rawParams ?? {})
+    const handler = this.streamHandlers[name] as (
+      params: unknown,
+      ctx: CallContext,
+      sink: StreamSink<unknown>,
+    ) => Promise<StreamControl<unknown>> | StreamControl<unknown>
+    const control = await handler(params, ctx, sink)
+    const inputSchema = spec.input
+    return {
+      close: () => control.close(),
+      input: (raw: unknown) => {
+        if (!inputSchema || !control.input) throw new AppError('validation', `${name} takes no input`)
+        control.input(parseInput(inputSchema, raw))
+      },
+    }
   }
 }

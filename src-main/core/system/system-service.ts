@@ -7,6 +7,7 @@ export class SystemService {
     private readonly version: string,
     private readonly dataDir: string,
     private readonly mode: SystemInfo['mode'],
+    private readonly hostsOverview: () => SystemInfo['hosts'],
   ) {}
 
   info(): SystemInfo {
@@ -15,6 +16,7 @@ export class SystemService {
       uptimeSeconds: Math.floor((Date.now() - this.startedAt) / 1000),
       dataDir: this.dataDir,
       mode: this.mode,
+      hosts: this.hostsOverview(),
     }
   }
 }

@@ -1,17 +1,13 @@
-import { createHash, randomBytes, randomInt } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
+import { newId } from '../shared/ids'
 
-const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789'
 const TOKEN_FORMAT = /^gdt_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/
 
 /**
  * Tokens look like `gdt_<id>_<secret>`: the id finds the row without comparing secrets, the prefix
  * lets secret scanners recognise a leaked token, and only SHA-256(secret) is ever stored.
  */
-export function newTokenId(): string {
-  let id = ''
-  for (let i = 0; i < 12; i++) id += ID_ALPHABET[randomInt(ID_ALPHABET.length)]
-  return id
-}
+export const newTokenId = newId
 
 export function newTokenSecret(): string {
   return randomBytes(32).toString('base64url')

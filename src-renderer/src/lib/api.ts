@@ -1,6 +1,13 @@
 import type { DesktopApi } from '../../../src-preload/contract/api'
-import type { EventName, RequestMethod } from '../../../src-preload/contract/channels'
-import type { EventPayload, RequestInput, RequestOutput } from '../../../src-preload/contract/schemas'
+import type { EventName, RequestMethod, StreamName } from '../../../src-preload/contract/channels'
+import type {
+  EventPayload,
+  RequestInput,
+  RequestOutput,
+  StreamData,
+  StreamInput,
+  StreamParams,
+} from '../../../src-preload/contract/schemas'
 import { ApiError } from './api-error'
 import { createIpcTransport } from './ipc-transport'
 import type { Transport } from './transport'
@@ -34,4 +41,33 @@ export async function call<M extends RequestMethod>(method: M, input: RequestInp
 
 export function subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
   return currentTransport().on(event, listener as (payload: unknown) => void)
+}
+
+export interface StreamSubscription<S extends StreamName> {
+  input(input: StreamInput<S>): void
+  /** Only with `manualAck`: the caller has rendered `count` more messages. */
+  ack(count: number): void
+  close(): void
+}
+
+/**
+ * Opens a stream (logs, stats, terminal). Each message is acknowledged after `onData` returns,
+ * unless `manualAck` is set, for consumers that render asynchronously (xterm's write callback).
+ */
+export function openStream<S extends StreamName>(
+  name: S,
+  params: StreamParams<S>,
+  handlers: { onData(data: StreamData<S>): void; onEnd?(error?: ApiError): void },
+  options: { manualAck?: boolean } = {},
+): StreamSubscription<S> {
+  const handle = currentTransport().openStream(name, params, {
+    onData(data) {
+      handlers.onData(data as StreamData<S>)
+      if (!options.manualAck) handle.ack(1)
+    },
+    onEnd(error) {
+      handlers.onEnd?.(error ? new ApiError(error) : undefined)
+    },
+  })
+  return { input: (input) => handle.input(input), ack: (count) => handle.ack(count), close: () => handle.close() }
 }

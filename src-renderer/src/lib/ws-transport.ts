@@ -1,7 +1,7 @@
 import type { EventName, RequestMethod } from '../../../src-preload/contract/channels'
 import type { Envelope } from '../../../src-preload/contract/errors'
 import { WS_CLOSE_UNAUTHORIZED, WS_PATH, type ServerMessage } from '../../../src-preload/contract/ws-protocol'
-import type { ConnectionState, Transport } from './transport'
+import type { ConnectionState, StreamHandlers, Transport } from './transport'
 
 const MAX_BACKOFF_MS = 10_000
 
@@ -17,6 +17,8 @@ export function createWsTransport(token: string, url = defaultUrl()): Transport 
   let closed = false
   let retryTimer: ReturnType<typeof setTimeout> | undefined
   const pending = new Map<number, (result: Envelope<unknown>) => void>()
+  const streams = new Map<number, StreamHandlers>()
+  let nextStreamId = 1
   const queued: string[] = []
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>()
   const stateListeners = new Set<(state: ConnectionState, detail?: string) => void>()
@@ -54,6 +56,15 @@ export function createWsTransport(token: string, url = defaultUrl()): Transport 
         case 'event':
           for (const listener of listeners.get(message.event as EventName) ?? []) listener(message.payload)
           return
+        case 'stream.data':
+          streams.get(message.id)?.onData(message.data)
+          return
+        case 'stream.end': {
+          const handlers = streams.get(message.id)
+          streams.delete(message.id)
+          handlers?.onEnd(message.error)
+          return
+        }
         case 'error':
           console.warn('glinrdock: server reported', message.error.code, message.error.message)
           return
@@ -65,6 +76,11 @@ export function createWsTransport(token: string, url = defaultUrl()): Transport 
         resolve({ ok: false, error: { code: 'internal', message: 'Connection to glinrdock lost' } })
       }
       pending.clear()
+      // The server closed every stream with the socket; their owners decide whether to reopen.
+      for (const handlers of streams.values()) {
+        handlers.onEnd({ code: 'internal', message: 'Connection to glinrdock lost' })
+      }
+      streams.clear()
       if (closed) return
       if (event.code === WS_CLOSE_UNAUTHORIZED) {
         setState('unauthorized', event.reason || 'The token was refused')
@@ -101,6 +117,24 @@ export function createWsTransport(token: string, url = defaultUrl()): Transport 
           listeners.delete(event)
           if (socket && state === 'connected') socket.send(JSON.stringify({ type: 'unsubscribe', event }))
         }
+      }
+    },
+    openStream(name, params, handlers) {
+      const id = nextStreamId++
+      streams.set(id, handlers)
+      sendNow(JSON.stringify({ type: 'stream.open', id, stream: name, params }))
+      const live = (): boolean => streams.has(id) && socket !== null && state === 'connected'
+      return {
+        input: (input) => {
+          if (live()) socket!.send(JSON.stringify({ type: 'stream.input', id, input }))
+        },
+        ack: (count) => {
+          if (live()) socket!.send(JSON.stringify({ type: 'stream.ack', id, count }))
+        },
+        close: () => {
+          if (live()) socket!.send(JSON.stringify({ type: 'stream.close', id }))
+          streams.delete(id)
+        },
       }
     },
     onState(listener) {

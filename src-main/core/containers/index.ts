@@ -1,0 +1,6 @@
+export { ContainerService } from './container-service'
+export { ContainersWatcher } from './containers-watcher'
+export { openExecSession } from './exec-session'
+export { openHostMetricsStream } from './host-metrics-stream'
+export { openLogStream } from './log-stream'
+export { openStatsStream } from './stats-stream'

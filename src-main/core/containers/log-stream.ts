@@ -1,0 +1,181 @@
+import type { Readable } from 'node:stream'
+import type { LogBatch, LogLine } from '../../../src-preload/contract/containers'
+import { LogDemuxer, mapDockerError } from '../../infra/docker'
+import type { StreamControl, StreamSink } from '../rpc/stream-channel'
+import { AppError, isAppError, toErrorBody } from '../shared/app-error'
+import type { HostConnection } from '../hosts/host-connection'
+import type { HostConnections } from '../hosts/host-connections'
+import { dockerSinceFromTimestamp } from './docker-time'
+
+export interface LogStreamParams {
+  hostId: string
+  containerId: string
+  tail: number
+  since?: string
+  timestamps: boolean
+}
+
+const BATCH_MS = 16
+const BATCH_MAX_LINES = 2000
+
+/**
+ * Follows a container's logs for as long as the subscriber wants them: across SSH link drops and
+ * container restarts. The engine is always asked for timestamps so that a resumed follow (`since`
+ * the last line seen, which the engine treats as inclusive) can drop exactly the lines already sent.
+ */
+export function openLogStream(
+  connections: HostConnections,
+  params: LogStreamParams,
+  sink: StreamSink<LogBatch>,
+): StreamControl {
+  const connection = connections.get(params.hostId)
+  let closed = false
+  let current: Readable | null = null
+  let lastTimestamp: string | null = null
+  let sentAtLastTimestamp = 0
+  let skip: { timestamp: string; remaining: number } | null = null
+  let batch: LogLine[] = []
+  let batchBytes = 0
+  let batchTimer: NodeJS.Timeout | undefined
+  let resumedPending = false
+  let wakeWaiter: (() => void) | null = null
+
+  const stopDrain = sink.onDrain(() => current?.resume())
+  const stopEvents = connections.onEngineEvent((hostId, event) => {
+    if (hostId === params.hostId && containerId && event.Actor?.ID === containerId) {
+      if (event.Action === 'start' || event.Action === 'destroy') wakeWaiter?.()
+    }
+  })
+  const stopResync = connections.onResync((hostId) => {
+    if (hostId === params.hostId) wakeWaiter?.()
+  })
+  let containerId: string | null = null
+
+  function flush(): void {
+    clearTimeout(batchTimer)
+    batchTimer = undefined
+    if (batch.length === 0 || closed) return
+    const lines = batch
+    batch = []
+    const weight = batchBytes
+    batchBytes = 0
+    sink.data(resumedPending ? { lines, resumed: true } : { lines }, weight)
+    resumedPending = false
+    if (sink.congested) current?.pause()
+  }
+
+  function onLine(line: LogLine): void {
+    const timestamp = line.timestamp!
+    if (skip) {
+      if (timestamp < skip.timestamp || (timestamp === skip.timestamp && skip.remaining-- > 0)) return
+      skip = null
+    }
+    if (timestamp === lastTimestamp) sentAtLastTimestamp++
+    else {
+      lastTimestamp = timestamp
+      sentAtLastTimestamp = 1
+    }
+    batch.push(params.timestamps ? line : { stream: line.stream, text: line.text })
+    batchBytes += line.text.length + 16
+    if (batch.length >= BATCH_MAX_LINES) flush()
+    else batchTimer ??= setTimeout(flush, BATCH_MS)
+  }
+
+  async function followOnce(first: boolean): Promise<void> {
+    const docker = await connection.docker()
+    const container = docker.getContainer(params.containerId)
+    let stream: Readable
+    let tty: boolean
+    try {
+      const info = await container.inspect()
+      containerId = info.Id
+      tty = Boolean(info.Config?.Tty)
+      const options: Record<string, unknown> = { follow: true, stdout: true, stderr: true, timestamps: true }
+      if (first) {
+        options.tail = params.tail
+        if (params.since) options.since = params.since
+      } else if (lastTimestamp) {
+        options.since = dockerSinceFromTimestamp(lastTimestamp)
+        skip = { timestamp: lastTimestamp, remaining: sentAtLastTimestamp }
+      }
+      stream = (await container.logs(options as never)) as unknown as Readable
+    } catch (err) {
+      throw mapDockerError(err, `container ${params.containerId}`)
+    }
+    current = stream
+    const demuxer = new LogDemuxer({ tty, timestamps: true }, onLine)
+    await new Promise<void>((resolve) => {
+      stream.on('data', (chunk: Buffer) => demuxer.push(chunk))
+      stream.once('end', resolve)
+      stream.once('close', resolve)
+      stream.once('error', () => resolve())
+    })
+    demuxer.end()
+    current = null
+    flush()
+  }
+
+  async function isRunning(): Promise<boolean> {
+    const docker = await connection.docker()
+    try {
+      const info = await docker.getContainer(params.containerId).inspect()
+      return Boolean(info.State?.Running)
+    } catch (err) {
+      throw mapDockerError(err, `container ${params.containerId}`)
+    }
+  }
+
+  /** Sleeps until the container starts again, is removed, or the link comes back after a loss. */
+  function waitForChange(): Promise<void> {
+    return new Promise((resolve) => {
+      wakeWaiter = () => {
+        wakeWaiter = null
+        resolve()
+      }
+    })
+  }
+
+  async function run(): Promise<void> {
+    let first = true
+    while (!closed) {
+      try {
+        await followOnce(first)
+        first = false
+        if (closed) return
+        if (connection.state !== 'connected') await waitUntilConnected(connection)
+        else if (!(await isRunning())) await waitForChange()
+        resumedPending = true
+      } catch (err) {
+        if (closed) return
+        if (isAppError(err) && err.code === 'docker_unreachable' && connection.state !== 'failed') {
+          first = first && lastTimestamp === null
+          // The request can fail before the tunnel itself has noticed the link is gone: do not spin.
+          await new Promise((resolve) => setTimeout(resolve, 200))
+          await waitUntilConnected(connection).catch(() => undefined)
+          resumedPending = !first
+          continue
+        }
+        finish(isAppError(err) ? err : new AppError('internal', 'Log stream failed'))
+        return
+      }
+    }
+  }
+
+  function finish(error?: AppError): void {
+    if (closed) return
+    flush()
+    closed = true
+    stopDrain()
+    stopEvents()
+    stopResync()
+    clearTimeout(batchTimer)
+    wakeWaiter?.()
+    current?.destroy()
+    sink.end(error ? toErrorBody(error) : undefined)
+  }
+
+  void run()
+  return { close: () => finish() }
+}
+
+const waitUntilConnected = (connection: HostConnection): Promise<void> => connection.whenConnected()

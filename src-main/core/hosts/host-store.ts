@@ -1,0 +1,115 @@
+import type { Database } from 'better-sqlite3'
+
+export type SshAuthKind = 'privateKeyPath' | 'privateKey' | 'password' | 'agent'
+
+export interface HostRecord {
+  id: string
+  name: string
+  kind: 'local' | 'ssh'
+  socketPath: string
+  ssh: {
+    host: string
+    port: number
+    username: string
+    auth: SshAuthKind
+    privateKeyPath: string | null
+    /** Sealed private key or password; never leaves the main process. */
+    sealedSecret: string | null
+    sealedPassphrase: string | null
+    hostKeyType: string
+    hostKeyFingerprint: string
+  } | null
+  createdAt: string
+}
+
+interface HostRow {
+  id: string
+  name: string
+  kind: 'local' | 'ssh'
+  socket_path: string
+  ssh_host: string | null
+  ssh_port: number | null
+  ssh_username: string | null
+  ssh_auth: SshAuthKind | null
+  ssh_private_key_path: string | null
+  ssh_secret: string | null
+  ssh_passphrase: string | null
+  host_key_type: string | null
+  host_key_fingerprint: string | null
+  created_at: string
+}
+
+const toRecord = (row: HostRow): HostRecord => ({
+  id: row.id,
+  name: row.name,
+  kind: row.kind,
+  socketPath: row.socket_path,
+  ssh:
+    row.kind === 'ssh'
+      ? {
+          host: row.ssh_host!,
+          port: row.ssh_port!,
+          username: row.ssh_username!,
+          auth: row.ssh_auth!,
+          privateKeyPath: row.ssh_private_key_path,
+          sealedSecret: row.ssh_secret,
+          sealedPassphrase: row.ssh_passphrase,
+          hostKeyType: row.host_key_type!,
+          hostKeyFingerprint: row.host_key_fingerprint!,
+        }
+      : null,
+  createdAt: row.created_at,
+})
+
+export class HostStore {
+  constructor(private readonly db: Database) {}
+
+  list(): HostRecord[] {
+    return (this.db.prepare('SELECT * FROM hosts ORDER BY name COLLATE NOCASE').all() as HostRow[]).map(toRecord)
+  }
+
+  get(id: string): HostRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM hosts WHERE id = ?').get(id) as HostRow | undefined
+    return row && toRecord(row)
+  }
+
+  nameTaken(name: string): boolean {
+    return this.db.prepare('SELECT 1 FROM hosts WHERE name = ? COLLATE NOCASE').get(name) !== undefined
+  }
+
+  insert(host: HostRecord): void {
+    const ssh = host.ssh
+    this.db
+      .prepare(
+        `INSERT INTO hosts (id, name, kind, socket_path, ssh_host, ssh_port, ssh_username, ssh_auth,
+           ssh_private_key_path, ssh_secret, ssh_passphrase, host_key_type, host_key_fingerprint, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        host.id,
+        host.name,
+        host.kind,
+        host.socketPath,
+        ssh?.host ?? null,
+        ssh?.port ?? null,
+        ssh?.username ?? null,
+        ssh?.auth ?? null,
+        ssh?.privateKeyPath ?? null,
+        ssh?.sealedSecret ?? null,
+        ssh?.sealedPassphrase ?? null,
+        ssh?.hostKeyType ?? null,
+        ssh?.hostKeyFingerprint ?? null,
+        host.createdAt,
+      )
+  }
+
+  replaceHostKey(id: string, keyType: string, fingerprint: string): void {
+    this.db
+      .prepare('UPDATE hosts SET host_key_type = ?, host_key_fingerprint = ? WHERE id = ?')
+      .run(keyType, fingerprint, id)
+  }
+
+  delete(id: string): boolean {
+    return this.db.prepare('DELETE FROM hosts WHERE id = ?').run(id).changes > 0
+  }
+}

@@ -1,0 +1,5 @@
+export { HostConnections } from './host-connections'
+export { HostService, type HostServiceOptions } from './host-service'
+export { HostStore } from './host-store'
+export { tunnelOpener } from './open-tunnel'
+export { defaultLocalSocket } from './local-socket'

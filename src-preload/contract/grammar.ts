@@ -1,0 +1,66 @@
+import { z } from 'zod'
+
+/**
+ * Upstream grammars, so bad input stops at the boundary with the same rules the tools behind us use.
+ * Everything here must also run in the renderer, so no Node built-ins.
+ */
+const RFC1123_HOSTNAME =
+  /^(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/
+
+function isIpv6(value: string): boolean {
+  if (!value.includes(':') || !/^[0-9a-fA-F:.]+$/.test(value)) return false
+  try {
+    // WHATWG URL parsing implements the full IPv6 grammar (compression, embedded IPv4).
+    new URL(`http://[${value}]/`)
+    return true
+  } catch {
+    return false
+  }
+}
+
+export const isHostNameOrAddress = (value: string): boolean =>
+  IPV4.test(value) || isIpv6(value) || (RFC1123_HOSTNAME.test(value) && !/^[\d.]+$/.test(value))
+
+export const NetworkHost = z
+  .string()
+  .trim()
+  .min(1, 'Host is required')
+  .refine(isHostNameOrAddress, 'Must be a host name (RFC 1123) or an IP address')
+
+export const Port = z.number().int().min(1).max(65535)
+
+/** POSIX portable user names, as OpenSSH accepts them (no shell metacharacters, no leading dash). */
+export const SshUsername = z
+  .string()
+  .min(1, 'User name is required')
+  .max(64)
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$/, 'Not a valid user name')
+
+export const AbsolutePath = z
+  .string()
+  .min(1)
+  .max(1024)
+  .regex(/^\/[^\0]*$/, 'Must be an absolute path')
+
+/** `ssh-keygen -lf -E sha256` prints `SHA256:` and 43 characters of unpadded base64. */
+export const Sha256Fingerprint = z
+  .string()
+  .trim()
+  .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'Must be a SHA256 fingerprint as ssh-keygen prints it (SHA256:…)')
+
+/** Docker's own grammar for names; full and short hex ids match it too. */
+export const ContainerRef = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'Not a container id or name')
+
+export const DisplayName = z
+  .string()
+  .trim()
+  .min(1, 'Name is required')
+  .max(64, 'Name must be at most 64 characters')
+  .regex(/^[\p{L}\p{N} ._@:/()-]+$/u, 'Name may contain letters, digits, spaces and . _ @ : / ( ) -')
+
+export const EntityId = z.string().regex(/^[a-z0-9]{12}$/, 'Not an id')
