@@ -156,6 +156,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       scoped(options.logger, 'rpc'),
     )
     for (const host of hostStore.list()) connections.open(host)
+    if (options.mode === 'desktop') await hosts.offerLocalEngine(settings)
 
     return {
       dispatcher,

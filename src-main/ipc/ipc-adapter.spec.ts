@@ -75,7 +75,9 @@ function setup() {
 describe('IPC adapter', () => {
   it('registers exactly one handler per contract request', () => {
     const { ipcMain, dispose } = setup()
-    expect([...ipcMain.handlers.keys()].sort()).toEqual([...REQUEST_METHODS.map(requestChannel), STREAM_OPEN_CHANNEL].sort())
+    expect([...ipcMain.handlers.keys()].sort()).toEqual(
+      [...REQUEST_METHODS.map(requestChannel), STREAM_OPEN_CHANNEL].sort(),
+    )
     dispose()
     expect(ipcMain.handlers.size).toBe(0)
   })
@@ -168,7 +170,9 @@ describe('IPC adapter streams', () => {
     const open = ipcMain.handlers.get(STREAM_OPEN_CHANNEL)!
     const stranger = fakeContents()
     const params = { hostId: 'abcdefabcdef', containerId: 'web' }
-    expect(await open(eventFrom(stranger, stranger.mainFrame), { id: 1, stream: 'containers.stats', params })).toMatchObject({
+    expect(
+      await open(eventFrom(stranger, stranger.mainFrame), { id: 1, stream: 'containers.stats', params }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'forbidden' },
     })

@@ -10,7 +10,12 @@ export const ContainerSummary = z.object({
   state: z.string(),
   status: z.string(),
   ports: z.array(
-    z.object({ privatePort: z.number(), publicPort: z.number().nullable(), type: z.string(), ip: z.string().nullable() }),
+    z.object({
+      privatePort: z.number(),
+      publicPort: z.number().nullable(),
+      type: z.string(),
+      ip: z.string().nullable(),
+    }),
   ),
   createdAt: z.string(),
   labels: z.record(z.string(), z.string()),
@@ -101,7 +106,11 @@ export const ExecOutput = z.object({ data: z.string() })
 
 export const ExecInput = z.discriminatedUnion('type', [
   z.object({ type: z.literal('data'), data: z.string().max(64 * 1024) }),
-  z.object({ type: z.literal('resize'), cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) }),
+  z.object({
+    type: z.literal('resize'),
+    cols: z.number().int().min(1).max(1000),
+    rows: z.number().int().min(1).max(1000),
+  }),
 ])
 export type ExecInput = z.infer<typeof ExecInput>
 

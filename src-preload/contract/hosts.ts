@@ -7,7 +7,11 @@ export type HostState = z.infer<typeof HostState>
 
 const SshAuthFields = {
   privateKeyPath: AbsolutePath.optional(),
-  privateKey: z.string().min(1).max(64 * 1024).optional(),
+  privateKey: z
+    .string()
+    .min(1)
+    .max(64 * 1024)
+    .optional(),
   passphrase: z.string().max(1024).optional(),
   password: z.string().min(1).max(1024).optional(),
   agent: z.literal(true).optional(),

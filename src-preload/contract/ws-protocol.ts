@@ -20,7 +20,12 @@ export const ClientMessage = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('subscribe'), event: z.enum(EVENT_NAMES) }),
   z.object({ type: z.literal('unsubscribe'), event: z.enum(EVENT_NAMES) }),
-  z.object({ type: z.literal('stream.open'), id: StreamId, stream: z.enum(STREAM_NAMES), params: z.unknown().optional() }),
+  z.object({
+    type: z.literal('stream.open'),
+    id: StreamId,
+    stream: z.enum(STREAM_NAMES),
+    params: z.unknown().optional(),
+  }),
   z.object({ type: z.literal('stream.close'), id: StreamId }),
   z.object({ type: z.literal('stream.input'), id: StreamId, input: z.unknown() }),
   z.object({ type: z.literal('stream.ack'), id: StreamId, count: z.number().int().min(1).max(1_000_000) }),

@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode'
 import type { ContainerSummary, LogLine, StatsSample } from '../../../src-preload/contract/containers'
-import { computeStats, demuxAll, mapDockerError } from '../../infra/docker'
+import { computeStats, fetchLogs, isTty, mapDockerError } from '../../infra/docker'
 import type { HostConnections } from '../hosts/host-connections'
 import { toContainerSummary } from './container-summary'
 
@@ -57,19 +57,19 @@ export class ContainerService {
 
   /** A snapshot of the logs (no follow), demultiplexed, stdout and stderr told apart. */
   async logs(hostId: string, containerId: string, query: LogsQuery): Promise<{ tty: boolean; lines: LogLine[] }> {
-    return this.run(hostId, containerId, async (container) => {
-      const info = await container.inspect()
-      const tty = Boolean(info.Config?.Tty)
-      const raw = (await container.logs({
-        follow: false,
-        stdout: true,
-        stderr: true,
+    const docker = await this.docker(hostId)
+    try {
+      const tty = await isTty(docker, containerId)
+      const lines = await fetchLogs(docker, containerId, {
+        tty,
         timestamps: query.timestamps ?? false,
-        tail: query.tail ?? 'all',
+        ...(query.tail !== undefined ? { tail: query.tail } : {}),
         ...(query.since ? { since: query.since } : {}),
-      } as Dockerode.ContainerLogsOptions & { follow: false })) as unknown as Buffer
-      return { tty, lines: demuxAll(raw, tty, { timestamps: query.timestamps ?? false }) }
-    })
+      })
+      return { tty, lines }
+    } catch (err) {
+      throw mapDockerError(err, `container ${containerId}`)
+    }
   }
 
   /** One stats sample, computed as `docker stats` does (the engine waits for a second reading). */
@@ -80,7 +80,11 @@ export class ContainerService {
     })
   }
 
-  private async run<T>(hostId: string, containerId: string, action: (c: Dockerode.Container) => Promise<T>): Promise<T> {
+  private async run<T>(
+    hostId: string,
+    containerId: string,
+    action: (c: Dockerode.Container) => Promise<T>,
+  ): Promise<T> {
     const docker = await this.docker(hostId)
     try {
       return await action(docker.getContainer(containerId))

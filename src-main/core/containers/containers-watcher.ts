@@ -35,7 +35,11 @@ export class ContainersWatcher {
     let ids = this.pending.get(hostId)
     if (!ids) this.pending.set(hostId, (ids = new Set()))
     ids.add(id)
-    if (!this.timers.has(hostId)) this.timers.set(hostId, setTimeout(() => void this.flush(hostId), SETTLE_MS))
+    if (!this.timers.has(hostId))
+      this.timers.set(
+        hostId,
+        setTimeout(() => void this.flush(hostId), SETTLE_MS),
+      )
   }
 
   private async flush(hostId: string): Promise<void> {

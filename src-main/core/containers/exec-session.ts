@@ -33,7 +33,8 @@ export async function openExecSession(
       AttachStdout: true,
       AttachStderr: true,
       Tty: true,
-      Env: [`COLUMNS=${params.cols}`, `LINES=${params.rows}`, 'TERM=xterm-256color'],
+      // No COLUMNS/LINES: shells prefer them over the tty's real size, so every later resize would be ignored.
+      Env: ['TERM=xterm-256color'],
     })
     stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as Duplex
     await exec.resize({ h: params.rows, w: params.cols }).catch(() => undefined)

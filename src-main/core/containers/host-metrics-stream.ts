@@ -28,7 +28,9 @@ export function openHostMetricsStream(
 
   async function sampleOne(id: string): Promise<{ cpu: number; memory: number }> {
     const docker = await containers.docker(hostId)
-    const raw = (await docker.getContainer(id).stats({ stream: false, 'one-shot': true } as never)) as unknown as RawSample
+    const raw = (await docker
+      .getContainer(id)
+      .stats({ stream: false, 'one-shot': true } as never)) as unknown as RawSample
     const before = previous.get(id)
     previous.set(id, raw)
     const stats = computeStats({ ...raw, precpu_stats: before?.cpu_stats ?? {} } as never)

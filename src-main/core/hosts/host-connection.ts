@@ -21,7 +21,13 @@ export interface HostConnectionEvents {
   resynced(): void
 }
 
-const NON_RETRYABLE = new Set(['host_key_mismatch', 'ssh_auth_failed', 'secrets_unavailable', 'secrets_consent_required'])
+const RECONNECTING_GRACE_MS = 2000
+const NON_RETRYABLE = new Set([
+  'host_key_mismatch',
+  'ssh_auth_failed',
+  'secrets_unavailable',
+  'secrets_consent_required',
+])
 
 /**
  * One live link to one Docker engine: the local socket, or the remote socket through an SshTunnel.
@@ -57,10 +63,14 @@ export class HostConnection {
     else void this.startTunnel()
   }
 
-  /** The engine's client, waiting up to `timeoutMs` while the link is (re)connecting. */
+  /**
+   * The engine's client. A first connection gets `timeoutMs` to come up; a link already known to be
+   * down gets only a short grace period, so callers see its failure promptly instead of hanging.
+   */
   async docker(timeoutMs = 15_000): Promise<Dockerode> {
     if (this.state === 'connected' && this.client) return this.client
     if (this.state === 'failed' || this.disposed) throw this.unreachable()
+    if (this.state === 'reconnecting') timeoutMs = Math.min(timeoutMs, RECONNECTING_GRACE_MS)
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, timeoutMs)
       function done(): void {
@@ -99,7 +109,9 @@ export class HostConnection {
     try {
       this.tunnel = await this.openTunnel(this.host)
     } catch (err) {
-      const failure = isAppError(err) ? { code: err.code, message: err.message } : { code: 'internal', message: String(err) }
+      const failure = isAppError(err)
+        ? { code: err.code, message: err.message }
+        : { code: 'internal', message: String(err) }
       this.setState('failed', failure)
       return
     }
@@ -110,7 +122,11 @@ export class HostConnection {
       else if (event.state === 'reconnecting') {
         this.stopEvents?.()
         this.stopEvents = null
-        this.setState('reconnecting', event.failure ?? { code: 'host_unreachable', message: 'SSH link lost' }, event.nextRetryMs)
+        this.setState(
+          'reconnecting',
+          event.failure ?? { code: 'host_unreachable', message: 'SSH link lost' },
+          event.nextRetryMs,
+        )
       } else if (event.state === 'failed') {
         this.stopEvents?.()
         this.setState('failed', event.failure ?? { code: 'host_unreachable', message: 'SSH link failed' })
@@ -145,7 +161,9 @@ export class HostConnection {
       if (resumed) this.listeners.resynced()
     } catch (err) {
       if (this.disposed) return
-      const failure = isAppError(err) ? { code: err.code, message: err.message } : { code: 'docker_unreachable', message: String(err) }
+      const failure = isAppError(err)
+        ? { code: err.code, message: err.message }
+        : { code: 'docker_unreachable', message: String(err) }
       this.log.warn({ host: this.host.id, failure }, 'engine unreachable')
       // Over SSH the tunnel owns reconnection of the link; here we retry only the engine on top of it.
       const delay = backoffDelay(this.attempt++)

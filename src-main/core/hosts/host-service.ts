@@ -75,6 +75,17 @@ export class HostService {
     return summary
   }
 
+  /**
+   * First run of the desktop app: if a local engine is there, add it, as Docker Desktop users expect.
+   * Done once, so a user who removes it does not get it back.
+   */
+  async offerLocalEngine(settings: { get<T>(key: string): T | undefined; set(key: string, value: unknown): void }) {
+    if (settings.get('hosts.localOffered')) return
+    settings.set('hosts.localOffered', true)
+    if (this.store.list().length > 0 || !existsSync(this.options.defaultLocalSocket)) return
+    await this.create({ name: 'local', socketPath: this.options.defaultLocalSocket })
+  }
+
   remove(id: string): void {
     this.record(id)
     this.connections.close(id)
@@ -142,7 +153,9 @@ export class HostService {
       auth,
       privateKeyPath: ssh.privateKeyPath ?? null,
       sealedSecret: secret ? await this.secrets.seal(secret, secretContext(id, 'secret')) : null,
-      sealedPassphrase: ssh.passphrase ? await this.secrets.seal(ssh.passphrase, secretContext(id, 'passphrase')) : null,
+      sealedPassphrase: ssh.passphrase
+        ? await this.secrets.seal(ssh.passphrase, secretContext(id, 'passphrase'))
+        : null,
       hostKeyType: probed.keyType,
       hostKeyFingerprint: probed.fingerprint,
     }

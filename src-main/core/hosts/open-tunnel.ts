@@ -30,7 +30,11 @@ export function tunnelOpener(secrets: SecretBox, env: NodeJS.ProcessEnv, log: Lo
         break
       }
       case 'privateKey':
-        auth = { kind: 'key', privateKey: await secrets.open(ssh.sealedSecret!, secretContext(host.id, 'secret')), passphrase }
+        auth = {
+          kind: 'key',
+          privateKey: await secrets.open(ssh.sealedSecret!, secretContext(host.id, 'secret')),
+          passphrase,
+        }
         break
       case 'password':
         auth = { kind: 'password', password: await secrets.open(ssh.sealedSecret!, secretContext(host.id, 'secret')) }

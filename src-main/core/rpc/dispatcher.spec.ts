@@ -11,7 +11,13 @@ const admin = { role: 'admin' as const, actor: 'test' }
 
 function spyHandlers(): Handlers {
   return {
-    'system.info': vi.fn(() => ({ version: '1', uptimeSeconds: 0, dataDir: '/d', mode: 'headless' as const, hosts: [] })),
+    'system.info': vi.fn(() => ({
+      version: '1',
+      uptimeSeconds: 0,
+      dataDir: '/d',
+      mode: 'headless' as const,
+      hosts: [],
+    })),
     'tokens.list': vi.fn(() => []),
     'tokens.create': vi.fn((input) => ({
       id: 'x',
@@ -32,7 +38,12 @@ function spyStreams() {
   const close = vi.fn()
   const exec = vi.fn(() => ({ input: (i: unknown) => inputs.push(i), close }))
   const logs = vi.fn(() => ({ close }))
-  return { handlers: { 'containers.exec': exec, 'containers.logs': logs } as unknown as StreamHandlers, exec, logs, inputs }
+  return {
+    handlers: { 'containers.exec': exec, 'containers.logs': logs } as unknown as StreamHandlers,
+    exec,
+    logs,
+    inputs,
+  }
 }
 
 describe('the contract', () => {
@@ -107,11 +118,15 @@ describe('Dispatcher streams', () => {
     const dispatcher = new Dispatcher(spyHandlers(), streams.handlers, silent)
     await dispatcher.openStream('containers.logs', target, admin, sink())
     expect(streams.logs).toHaveBeenCalledWith({ ...target, tail: 500, timestamps: false }, admin, expect.anything())
-    await expect(dispatcher.openStream('containers.logs', { ...target, tail: -1 }, admin, sink())).rejects.toMatchObject({
+    await expect(
+      dispatcher.openStream('containers.logs', { ...target, tail: -1 }, admin, sink()),
+    ).rejects.toMatchObject({
       code: 'validation',
       field: 'tail',
     })
-    await expect(dispatcher.openStream('containers.logs', { ...target, containerId: '-rf' }, admin, sink())).rejects.toMatchObject({
+    await expect(
+      dispatcher.openStream('containers.logs', { ...target, containerId: '-rf' }, admin, sink()),
+    ).rejects.toMatchObject({
       field: 'containerId',
     })
     await expect(dispatcher.openStream('nope', {}, admin, sink())).rejects.toMatchObject({ code: 'not_found' })

@@ -8,6 +8,8 @@ const MAX_STREAMS_PER_CLIENT = 64
 interface OpenEntry {
   channel: StreamChannel<unknown>
   control?: StreamControl<unknown>
+  /** Input that arrived while the stream was still opening (a user typing into a terminal at once). */
+  early: unknown[]
 }
 
 /**
@@ -31,20 +33,31 @@ export class StreamRegistry {
       if (message.kind === 'end') this.open.delete(id)
       this.send(id, message)
     })
-    const entry: OpenEntry = { channel }
+    const entry: OpenEntry = { channel, early: [] }
     this.open.set(id, entry)
     try {
       entry.control = await this.dispatcher.openStream(name, params, ctx, channel)
       // The client may have closed it while it was opening.
       if (this.open.get(id) !== entry) entry.control.close()
+      else for (const input of entry.early.splice(0)) this.input(id, input, true)
     } catch (err) {
       channel.end(toErrorBody(err))
     }
   }
 
   /** Throws AppError('validation') for input the stream's schema refuses. */
-  input(id: number, input: unknown): void {
-    this.open.get(id)?.control?.input?.(input)
+  input(id: number, input: unknown, quiet = false): void {
+    const entry = this.open.get(id)
+    if (!entry) return
+    if (!entry.control) {
+      if (entry.early.length < 1000) entry.early.push(input)
+      return
+    }
+    try {
+      entry.control.input?.(input)
+    } catch (err) {
+      if (!quiet) throw err
+    }
   }
 
   ack(id: number, count: number): void {

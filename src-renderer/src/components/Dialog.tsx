@@ -7,15 +7,17 @@ interface DialogProps {
   title: string
   description?: string
   children: React.ReactNode
+  /** Wider, and scrolls inside, for long forms. */
+  wide?: boolean
 }
 
 /** Accessible modal (focus trap, Escape closes, labelled) built on Radix. */
-export function Dialog({ open, onOpenChange, title, description, children }: DialogProps) {
+export function Dialog({ open, onOpenChange, title, description, children, wide }: DialogProps) {
   return (
     <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
       <RadixDialog.Portal>
         <RadixDialog.Overlay className="dialog-overlay" />
-        <RadixDialog.Content className="dialog" aria-describedby={description ? undefined : undefined}>
+        <RadixDialog.Content className={`dialog ${wide ? 'dialog-wide' : ''}`}>
           <div className="dialog-head">
             <RadixDialog.Title>{title}</RadixDialog.Title>
             <RadixDialog.Close className="icon-btn" aria-label="Close">

@@ -45,3 +45,13 @@ export const useConnectionStore = create<ConnectionStore>((set, get) => ({
     set({ status: 'signed-out', detail: undefined, transportKind: null })
   },
 }))
+
+/**
+ * Calls `listener` each time the link to glinrdock comes back after a drop (browser mode): events sent
+ * meanwhile were lost, so whoever keeps a list current refetches it. Returns the unsubscribe.
+ */
+export function onReconnected(listener: () => void): () => void {
+  return useConnectionStore.subscribe((state, previous) => {
+    if (state.status === 'connected' && previous.status === 'reconnecting') listener()
+  })
+}

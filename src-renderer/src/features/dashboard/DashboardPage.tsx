@@ -1,20 +1,53 @@
-import { useEffect } from 'react'
+import { Plus } from 'lucide-react'
+import { useState } from 'react'
 import { EmptyState, ErrorState, Loading } from '../../components/States'
-import { useSystemStore } from '../system/system-store'
+import { AddHostDialog } from '../hosts/AddHostDialog'
+import { useHostsStore } from '../hosts/hosts-store'
+import { HostCard } from './HostCard'
 
+/** The fleet at a glance: one card per host. Metrics stream only while this page is shown. */
 export function DashboardPage() {
-  const { info, error, load } = useSystemStore()
-  useEffect(() => {
-    void load()
-  }, [load])
-  if (error) return <ErrorState error={error} onRetry={() => void load()} />
-  if (!info) return <Loading label="Loading…" />
+  const { hosts, status, error, load } = useHostsStore()
+  const [adding, setAdding] = useState(false)
+  let body: React.ReactNode
+  if (status === 'error' && error) body = <ErrorState error={error} onRetry={() => void load()} />
+  else if (status === 'loading') body = <Loading label="Loading hosts…" />
+  else if (hosts.length === 0) {
+    body = (
+      <section className="card">
+        <EmptyState title="No hosts yet">
+          <p>Add the Docker engine on this computer, or a server you reach over SSH, to see its containers here.</p>
+          <button type="button" className="btn primary" onClick={() => setAdding(true)}>
+            <Plus size={14} aria-hidden="true" /> Add host
+          </button>
+        </EmptyState>
+      </section>
+    )
+  } else {
+    body = (
+      <div className="host-grid">
+        {hosts.map((host) => (
+          <HostCard key={host.id} host={host} />
+        ))}
+      </div>
+    )
+  }
   return (
-    <section className="card">
-      <EmptyState title="No hosts yet">
-        glinrdock {info.version} is running ({info.mode}). Docker hosts you connect will appear here with their state,
-        containers and load.
-      </EmptyState>
-    </section>
+    <div className="stack">
+      {hosts.length > 0 && (
+        <div className="toolbar">
+          <span className="muted">
+            {hosts.length} host{hosts.length === 1 ? '' : 's'}
+          </span>
+          <div className="toolbar-end">
+            <button type="button" className="btn primary" onClick={() => setAdding(true)}>
+              <Plus size={14} aria-hidden="true" /> Add host
+            </button>
+          </div>
+        </div>
+      )}
+      {body}
+      <AddHostDialog open={adding} onOpenChange={setAdding} />
+    </div>
   )
 }

@@ -1,0 +1,22 @@
+export { DEFAULT_BACKOFF, type BackoffOptions } from './backoff'
+export { readDockerContexts, type DockerContext } from './docker-contexts'
+export { fingerprintOfKeyBlob, isSha256Fingerprint, keyTypeOfBlob } from './fingerprint'
+export {
+  knownHostKeys,
+  knownHostsName,
+  lookupKnownHosts,
+  type KnownHostKey,
+  type KnownHostsLookup,
+} from './known-hosts'
+export { probeHostKey, type ProbedHostKey, type ProbeOptions } from './probe-host-key'
+export { parseSshConfig, type SshConfigHost, type SshConfigOptions } from './ssh-config'
+export {
+  SshTunnel,
+  type SshAuth,
+  type SshTarget,
+  type SshTunnelOptions,
+  type TunnelFailure,
+  type TunnelState,
+  type TunnelStateEvent,
+} from './ssh-tunnel'
+export type { TunnelAgent } from './tunnel-agent'

@@ -1,0 +1,208 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { request } from 'node:http'
+import { join, resolve } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createLogger } from '../logging/logger'
+import { LoopbackProxy } from './loopback-proxy'
+import { SshTunnel, type SshTunnelOptions } from './ssh-tunnel'
+import { dockerGet, stateEventsUntil } from './tunnel-test-support'
+
+interface TestbedEnv {
+  sshHost: string
+  sshPort: number
+  sshUser: string
+  sshdPid: number
+  sshdLog: string
+  clientKey: string
+  hostKeyFingerprint: string
+  remoteSocketPath: string
+  dockerSocket: string
+}
+
+/** Integration specs need the test bed; without it they must fail, not skip (`npm test` brings it up). */
+function loadTestbedEnv(): TestbedEnv {
+  const file = join(process.env.TESTBED_DIR ?? resolve(__dirname, '../../../.testbed'), 'env.json')
+  if (!existsSync(file)) throw new Error(`test bed is not up (${file} missing): run bash e2e/fixtures/testbed.sh up`)
+  return JSON.parse(readFileSync(file, 'utf8')) as TestbedEnv
+}
+
+const env = loadTestbedEnv()
+const logger = createLogger({ level: 'silent' })
+let proxy: LoopbackProxy
+let tunnel: SshTunnel
+
+function startTunnel(overrides: Partial<SshTunnelOptions> = {}): Promise<unknown> {
+  tunnel = new SshTunnel({
+    target: {
+      host: '127.0.0.1',
+      port: proxy.port,
+      username: env.sshUser,
+      auth: { kind: 'key', privateKey: readFileSync(env.clientKey, 'utf8') },
+    },
+    pinnedFingerprint: env.hostKeyFingerprint,
+    pinnedKeyType: 'ssh-ed25519',
+    remoteSocketPath: env.remoteSocketPath,
+    logger,
+    backoff: { initialMs: 50, maxMs: 200 },
+    ...overrides,
+  })
+  return stateEventsUntil(tunnel, ['connected'], { start: true })
+}
+
+const sshdLog = () => readFileSync(env.sshdLog, 'utf8')
+
+/** The sshd processes serving the connection that comes from `clientPort`, checked to be children of the test bed's sshd. */
+function sshdProcessesFor(clientPort: number): number[] {
+  const out = execFileSync(
+    'ss',
+    ['-Htnp', 'state', 'established', `( sport = :${env.sshPort} and dport = :${clientPort} )`],
+    {
+      encoding: 'utf8',
+    },
+  )
+  const pids = [...out.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1]))
+  return [...new Set(pids)].filter((pid) => descendsFrom(pid, env.sshdPid))
+}
+
+function descendsFrom(pid: number, ancestor: number): boolean {
+  for (let p = pid; p > 1;) {
+    if (p === ancestor) return true
+    const stat = readFileSync(`/proc/${p}/stat`, 'utf8')
+    p = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+  }
+  return false
+}
+
+beforeEach(async () => {
+  proxy = await LoopbackProxy.start(env.sshPort, env.sshHost)
+})
+
+afterEach(async () => {
+  tunnel?.dispose()
+  await proxy.close()
+})
+
+describe('SshTunnel link handling (test bed sshd)', () => {
+  it('opens one session per connection so sshd turns on TCP_NODELAY', async () => {
+    await startTunnel()
+    const [port] = proxy.upstreamPorts
+    await expect
+      .poll(() => sshdLog())
+      .toMatch(new RegExp(`Starting session: command for \\S+ from 127.0.0.1 port ${port} `))
+  })
+
+  it('reconnects after the link is cut, and requests through the same agent work again', async () => {
+    await startTunnel()
+    const agent = tunnel.createAgent()
+    expect((await dockerGet(agent, '/_ping')).body).toBe('OK')
+    const events = stateEventsUntil(tunnel, ['connected'])
+    tunnel.dropConnection()
+    expect((await events).map((e) => e.state)).toEqual(['reconnecting', 'connected'])
+    expect((await dockerGet(agent, '/_ping')).body).toBe('OK')
+    const second = proxy.upstreamPorts[1]
+    expect(sshdLog()).toMatch(new RegExp(`Starting session: command for \\S+ from 127.0.0.1 port ${second} `))
+  })
+
+  it('reconnects after the sshd process serving the connection is killed', async () => {
+    await startTunnel()
+    const agent = tunnel.createAgent()
+    expect((await dockerGet(agent, '/_ping')).body).toBe('OK')
+    const pids = sshdProcessesFor(proxy.openUpstreamPorts()[0] ?? 0)
+    expect(pids.length).toBeGreaterThan(0)
+    const events = stateEventsUntil(tunnel, ['connected'])
+    for (const pid of pids) process.kill(pid, 'SIGKILL')
+    const seen = await events
+    expect(seen[0]).toMatchObject({ state: 'reconnecting', attempt: 1 })
+    expect(seen.at(-1)?.state).toBe('connected')
+    expect((await dockerGet(agent, '/version')).status).toBe(200)
+  })
+
+  it('notices a silent link by keepalive, and a request made meanwhile waits for the reconnect', async () => {
+    await startTunnel({ keepaliveIntervalMs: 200, keepaliveCountMax: 2, readyTimeoutMs: 1_000, connectWaitMs: 20_000 })
+    const agent = tunnel.createAgent()
+    expect((await dockerGet(agent, '/_ping')).body).toBe('OK')
+    proxy.setBlackhole(true)
+    await stateEventsUntil(tunnel, ['reconnecting'], { timeoutMs: 5_000 })
+    const pending = dockerGet(agent, '/_ping')
+    await new Promise((r) => setTimeout(r, 300))
+    proxy.setBlackhole(false)
+    await stateEventsUntil(tunnel, ['connected'])
+    expect((await pending).body).toBe('OK')
+  })
+
+  it('reuses one channel for sequential keep-alive requests and closes channels it no longer needs', async () => {
+    await startTunnel()
+    const opened = vi.spyOn(tunnel, 'openRemoteSocket')
+    const agent = tunnel.createAgent()
+    for (let i = 0; i < 20; i++) expect((await dockerGet(agent, '/_ping')).body).toBe('OK')
+    expect(opened).toHaveBeenCalledTimes(1)
+    const oneShot = tunnel.createAgent({ keepAlive: false })
+    await Promise.all(Array.from({ length: 10 }, () => dockerGet(oneShot, '/_ping')))
+    expect(opened).toHaveBeenCalledTimes(11)
+    agent.destroy()
+    await expect.poll(() => tunnel.openChannelCount).toBe(0)
+  })
+
+  it('is gone for good once disposed: the session ends and requests fail with docker_unreachable', async () => {
+    await startTunnel()
+    const agent = tunnel.createAgent()
+    expect((await dockerGet(agent, '/_ping')).body).toBe('OK')
+    const [port] = proxy.upstreamPorts
+    tunnel.dispose()
+    expect(tunnel.state).toBe('disposed')
+    await expect.poll(() => sshdLog()).toMatch(new RegExp(`Disconnected from user \\S+ 127.0.0.1 port ${port}`))
+    await new Promise((r) => setTimeout(r, 300))
+    expect(proxy.upstreamPorts).toHaveLength(1)
+    await expect(tunnel.openRemoteSocket()).rejects.toMatchObject({ code: 'docker_unreachable' })
+  })
+
+  it('measures 200 container listings through the tunnel (reported, not asserted)', async () => {
+    tunnel = new SshTunnel({
+      target: {
+        host: env.sshHost,
+        port: env.sshPort,
+        username: env.sshUser,
+        auth: { kind: 'key', privateKey: readFileSync(env.clientKey, 'utf8') },
+      },
+      pinnedFingerprint: env.hostKeyFingerprint,
+      remoteSocketPath: env.remoteSocketPath,
+      logger,
+    })
+    await stateEventsUntil(tunnel, ['connected'], { start: true })
+    const pooled = await timeRequests(tunnel.createAgent())
+    // A channel per request shows the ~44 ms stalls if sshd's side of the connection still runs Nagle.
+    const perRequest = await timeRequests(tunnel.createAgent({ keepAlive: false }))
+    const local = await timeRequests(undefined)
+    console.log(
+      [
+        'GET /containers/json?all=1, 200 requests:',
+        `  tunnel, keep-alive agent:  ${summary(pooled)}`,
+        `  tunnel, channel per call:  ${summary(perRequest)}`,
+        `  local socket (reference):  ${summary(local)}`,
+      ].join('\n'),
+    )
+  })
+})
+
+async function timeRequests(agent: ReturnType<SshTunnel['createAgent']> | undefined): Promise<number[]> {
+  const times: number[] = []
+  for (let i = 0; i < 220; i++) {
+    const started = process.hrtime.bigint()
+    await new Promise<void>((done, fail) => {
+      const options = agent ? { agent, host: 'docker' } : { socketPath: env.dockerSocket }
+      request({ ...options, path: '/containers/json?all=1' }, (res) => res.resume().on('end', done))
+        .on('error', fail)
+        .end()
+    })
+    // The first 20 warm up the JIT and the HTTP connection.
+    if (i >= 20) times.push(Number(process.hrtime.bigint() - started) / 1e6)
+  }
+  return times.sort((a, b) => a - b)
+}
+
+function summary(sorted: number[]): string {
+  const at = (q: number) => (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN).toFixed(2)
+  const stalls = sorted.filter((t) => t > 30).length
+  return `median ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms, >30 ms: ${stalls}`
+}

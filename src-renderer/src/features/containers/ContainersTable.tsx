@@ -1,0 +1,236 @@
+import {
+  flexRender,
+  getCoreRowModel,
+  getSortedRowModel,
+  useReactTable,
+  type RowSelectionState,
+  type SortingState,
+  type VisibilityState,
+} from '@tanstack/react-table'
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { ArrowDown, ArrowUp, Play, Search, Square } from 'lucide-react'
+import { useMemo, useRef, useState } from 'react'
+import type { ContainerSummary } from '../../../../src-preload/contract/containers'
+import { EmptyState } from '../../components/States'
+import { useElementWidth } from '../../components/use-element-width'
+import { useNavigationStore } from '../shell/navigation-store'
+import { containerColumns, OPTIONAL_COLUMNS, type ContainersTableMeta } from './container-columns'
+import { matchesFilter } from './container-filter'
+import { RemoveContainerDialog } from './RemoveContainerDialog'
+import { useContainerActions } from './use-container-actions'
+
+const ROW_HEIGHT = 46
+const FULL_WIDTH = containerColumns.reduce((sum, column) => sum + (column.size ?? 0), 0)
+const SIZE = new Map(containerColumns.map((column) => [column.id, column.size ?? 0]))
+
+/** Hides optional columns, least useful first, until the rest fit the width. */
+function visibilityFor(width: number): VisibilityState {
+  const hidden: VisibilityState = {}
+  let total = FULL_WIDTH
+  for (const id of OPTIONAL_COLUMNS) {
+    if (width === 0 || total <= width) break
+    hidden[id] = false
+    total -= SIZE.get(id) ?? 0
+  }
+  return hidden
+}
+
+/** Sortable, filterable, virtualized: thousands of rows render only the ones in view. */
+export function ContainersTable({ hostId, containers }: { hostId: string; containers: ContainerSummary[] }) {
+  const openContainer = useNavigationStore((s) => s.openContainer)
+  const { bulk } = useContainerActions(hostId)
+  const [filter, setFilter] = useState('')
+  const [sorting, setSorting] = useState<SortingState>([{ id: 'name', desc: false }])
+  const [rowSelection, setRowSelection] = useState<RowSelectionState>({})
+  const [removing, setRemoving] = useState<ContainerSummary | null>(null)
+  const [activeIndex, setActiveIndex] = useState(0)
+  const [bulkBusy, setBulkBusy] = useState(false)
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const boxRef = useRef<HTMLDivElement>(null)
+  const width = useElementWidth(boxRef)
+  const columnVisibility = useMemo(() => visibilityFor(width), [width])
+
+  const data = useMemo(
+    () => (filter.trim() ? containers.filter((c) => matchesFilter(c, filter)) : containers),
+    [containers, filter],
+  )
+  const meta = useMemo<ContainersTableMeta>(() => ({ hostId, askRemove: setRemoving }), [hostId])
+  // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Table returns fresh functions by design
+  const table = useReactTable({
+    data,
+    columns: containerColumns,
+    state: { sorting, rowSelection, columnVisibility },
+    meta,
+    getRowId: (row) => row.id,
+    onSortingChange: setSorting,
+    onRowSelectionChange: setRowSelection,
+    getCoreRowModel: getCoreRowModel(),
+    getSortedRowModel: getSortedRowModel(),
+  })
+  const rows = table.getRowModel().rows
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  })
+  const items = virtualizer.getVirtualItems()
+  const paddingTop = items[0]?.start ?? 0
+  const paddingBottom = items.length > 0 ? virtualizer.getTotalSize() - items[items.length - 1]!.end : 0
+  const selected = table.getSelectedRowModel().rows.map((row) => row.original)
+  const active = Math.min(activeIndex, Math.max(0, rows.length - 1))
+
+  const focusRow = (index: number): void => {
+    const target = Math.max(0, Math.min(rows.length - 1, index))
+    setActiveIndex(target)
+    virtualizer.scrollToIndex(target, { align: 'auto' })
+    requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`tr[data-index="${target}"]`)?.focus())
+  }
+
+  const onRowKeyDown = (
+    event: React.KeyboardEvent<HTMLTableRowElement>,
+    index: number,
+    container: ContainerSummary,
+  ) => {
+    if (event.target !== event.currentTarget) return
+    const moves: Record<string, number> = {
+      ArrowDown: index + 1,
+      ArrowUp: index - 1,
+      PageDown: index + 10,
+      PageUp: index - 10,
+      Home: 0,
+      End: rows.length - 1,
+    }
+    if (event.key in moves) {
+      event.preventDefault()
+      focusRow(moves[event.key]!)
+    } else if (event.key === 'Enter') {
+      openContainer(hostId, container.id)
+    } else if (event.key === ' ') {
+      event.preventDefault()
+      table.getRow(container.id).toggleSelected()
+    }
+  }
+
+  const runBulk = (action: 'start' | 'stop'): void => {
+    setBulkBusy(true)
+    void bulk(selected, action).finally(() => setBulkBusy(false))
+  }
+
+  return (
+    <div className="containers" ref={boxRef}>
+      <div className="toolbar">
+        <div className="search-box">
+          <Search size={14} aria-hidden="true" />
+          <input
+            type="search"
+            aria-label="Filter containers"
+            placeholder="Filter: name, state, label or key=value"
+            value={filter}
+            onChange={(event) => setFilter(event.target.value)}
+          />
+        </div>
+        <span className="muted" data-testid="containers-count" aria-live="polite">
+          {data.length === containers.length ? `${containers.length}` : `${data.length} of ${containers.length}`}{' '}
+          containers{selected.length > 0 ? ` · ${selected.length} selected` : ''}
+        </span>
+        <div className="toolbar-end">
+          <button
+            type="button"
+            className="btn"
+            disabled={selected.length === 0 || bulkBusy}
+            onClick={() => runBulk('start')}
+          >
+            <Play size={14} aria-hidden="true" /> Start selected
+          </button>
+          <button
+            type="button"
+            className="btn"
+            disabled={selected.length === 0 || bulkBusy}
+            onClick={() => runBulk('stop')}
+          >
+            <Square size={14} aria-hidden="true" /> Stop selected
+          </button>
+        </div>
+      </div>
+      {rows.length === 0 ? (
+        <EmptyState title="No containers match this filter">
+          Clear the filter to see all {containers.length}.
+        </EmptyState>
+      ) : (
+        <div className="table-scroll" ref={scrollRef}>
+          <table
+            className="table data-table"
+            aria-label="Containers"
+            aria-rowcount={rows.length + 1}
+            style={{ minWidth: table.getVisibleLeafColumns().reduce((sum, column) => sum + column.getSize(), 0) }}
+          >
+            <colgroup>
+              {table.getVisibleLeafColumns().map((column) => (
+                <col key={column.id} style={{ width: column.getSize() }} />
+              ))}
+            </colgroup>
+            <thead>
+              {table.getHeaderGroups().map((group) => (
+                <tr key={group.id} aria-rowindex={1}>
+                  {group.headers.map((header) => {
+                    const sorted = header.column.getIsSorted()
+                    return (
+                      <th
+                        key={header.id}
+                        scope="col"
+                        aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}
+                      >
+                        {header.column.getCanSort() ? (
+                          <button type="button" className="sort-btn" onClick={header.column.getToggleSortingHandler()}>
+                            {flexRender(header.column.columnDef.header, header.getContext())}
+                            {sorted === 'asc' && <ArrowUp size={12} aria-hidden="true" />}
+                            {sorted === 'desc' && <ArrowDown size={12} aria-hidden="true" />}
+                          </button>
+                        ) : (
+                          flexRender(header.column.columnDef.header, header.getContext())
+                        )}
+                      </th>
+                    )
+                  })}
+                </tr>
+              ))}
+            </thead>
+            <tbody>
+              {paddingTop > 0 && <tr aria-hidden="true" style={{ height: paddingTop }} />}
+              {items.map((item) => {
+                const row = rows[item.index]!
+                return (
+                  <tr
+                    key={row.id}
+                    data-index={item.index}
+                    data-testid="container-row"
+                    data-container-id={row.id}
+                    aria-rowindex={item.index + 2}
+                    tabIndex={item.index === active ? 0 : -1}
+                    className={`clickable ${row.getIsSelected() ? 'selected' : ''}`}
+                    style={{ height: ROW_HEIGHT }}
+                    onFocus={() => setActiveIndex(item.index)}
+                    onKeyDown={(event) => onRowKeyDown(event, item.index, row.original)}
+                    onClick={(event) => {
+                      if ((event.target as HTMLElement).closest('button, input, a, label')) return
+                      openContainer(hostId, row.id)
+                    }}
+                  >
+                    {row.getVisibleCells().map((cell) => (
+                      <td key={cell.id} className={`cell-${cell.column.id}`}>
+                        {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                      </td>
+                    ))}
+                  </tr>
+                )
+              })}
+              {paddingBottom > 0 && <tr aria-hidden="true" style={{ height: paddingBottom }} />}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <RemoveContainerDialog hostId={hostId} container={removing} onClose={() => setRemoving(null)} />
+    </div>
+  )
+}

@@ -1,0 +1,66 @@
+import { useEffect } from 'react'
+import type { HostSummary } from '../../../../src-preload/contract/hosts'
+import { Meter } from '../../components/Meter'
+import { HostStateChip } from '../../components/StateChip'
+import { formatBytes, formatPercent } from '../../lib/format'
+import { hostAddress } from '../hosts/host-labels'
+import { useHostsStore } from '../hosts/hosts-store'
+import { useNavigationStore } from '../shell/navigation-store'
+
+/** One host on the fleet dashboard: link state, engine, and live load from `hosts.metrics`. */
+export function HostCard({ host }: { host: HostSummary }) {
+  const watchMetrics = useHostsStore((s) => s.watchMetrics)
+  const metrics = useHostsStore((s) => s.metrics[host.id])
+  const openHost = useNavigationStore((s) => s.openHost)
+  useEffect(() => watchMetrics(host.id), [watchMetrics, host.id])
+  const headingId = `host-card-${host.id}`
+  const engine = host.engine
+  const cpu = metrics && engine ? metrics.cpuPercent / Math.max(1, engine.cpus) : null
+  const memory = metrics && engine?.memoryBytes ? metrics.memoryUsage / engine.memoryBytes : null
+  return (
+    <article
+      className="card host-card"
+      aria-labelledby={headingId}
+      data-testid="host-card"
+      data-host-id={host.id}
+      onClick={(event) => {
+        if (!(event.target as HTMLElement).closest('button, a, input')) openHost(host.id)
+      }}
+    >
+      <div className="host-card-head">
+        <h2 id={headingId}>
+          <button type="button" className="link-btn" aria-label={`Open ${host.name}`} onClick={() => openHost(host.id)}>
+            {host.name}
+          </button>
+        </h2>
+        <HostStateChip host={host} />
+      </div>
+      <div className="muted mono-small">{hostAddress(host)}</div>
+      {host.state === 'failed' && host.failure && (
+        <p className="field-error" data-testid="host-failure">
+          <code>{host.failure.code}</code> {host.failure.message}
+        </p>
+      )}
+      <dl className="facts compact">
+        <dt>Docker</dt>
+        <dd title={engine ? `${engine.os} (${engine.arch}), API ${engine.apiVersion}` : undefined}>
+          {engine ? `${engine.version} · ${engine.cpus} CPU${engine.cpus === 1 ? '' : 's'}` : '—'}
+        </dd>
+        <dt>Containers</dt>
+        <dd data-testid="host-card-containers">
+          {metrics ? `${metrics.running} running / ${metrics.total}` : host.state === 'connected' ? '…' : '—'}
+        </dd>
+      </dl>
+      <Meter
+        label="CPU"
+        fraction={cpu === null ? null : cpu / 100}
+        text={cpu === null ? '—' : `${formatPercent(cpu)} of ${engine!.cpus} CPU${engine!.cpus === 1 ? '' : 's'}`}
+      />
+      <Meter
+        label="Memory"
+        fraction={memory}
+        text={metrics && engine ? `${formatBytes(metrics.memoryUsage)} / ${formatBytes(engine.memoryBytes)}` : '—'}
+      />
+    </article>
+  )
+}

@@ -1,0 +1,94 @@
+import { KeyRound, Trash2 } from 'lucide-react'
+import { useEffect, useState } from 'react'
+import type { HostSummary } from '../../../../src-preload/contract/hosts'
+import { EmptyState, ErrorState, Loading } from '../../components/States'
+import { formatBytes } from '../../lib/format'
+import { ContainersTable } from '../containers/ContainersTable'
+import { EMPTY_HOST, useContainersStore } from '../containers/containers-store'
+import { useNavigationStore } from '../shell/navigation-store'
+import { hostAddress } from './host-labels'
+import { useHostsStore } from './hosts-store'
+import { RemoveHostDialog } from './RemoveHostDialog'
+import { ReplaceHostKeyDialog } from './ReplaceHostKeyDialog'
+
+export function HostPage({ hostId }: { hostId: string }) {
+  const { hosts, status, error, load } = useHostsStore()
+  const go = useNavigationStore((s) => s.go)
+  const host = hosts.find((h) => h.id === hostId)
+  if (status === 'error' && error) return <ErrorState error={error} onRetry={() => void load()} />
+  if (status === 'loading') return <Loading label="Loading host…" />
+  if (!host) {
+    return (
+      <EmptyState title="This host is gone">
+        <p>It was removed from glinrdock.</p>
+        <button type="button" className="btn" onClick={() => go('hosts')}>
+          Back to hosts
+        </button>
+      </EmptyState>
+    )
+  }
+  return (
+    <div className="page-fill">
+      <HostSummaryBar host={host} />
+      <HostContainers host={host} />
+    </div>
+  )
+}
+
+function HostSummaryBar({ host }: { host: HostSummary }) {
+  const [removing, setRemoving] = useState<HostSummary | null>(null)
+  const [rekeying, setRekeying] = useState<HostSummary | null>(null)
+  const engine = host.engine
+  return (
+    <section className="card host-summary" aria-label={`Host ${host.name}`}>
+      <div className="host-summary-main">
+        <span className="mono-small">{hostAddress(host)}</span>
+        {engine ? (
+          <span className="muted">
+            Docker {engine.version} · API {engine.apiVersion} · {engine.os} ({engine.arch}) · {engine.cpus} CPUs ·{' '}
+            {formatBytes(engine.memoryBytes)}
+          </span>
+        ) : (
+          <span className="muted">Engine not reached yet</span>
+        )}
+        <div className="toolbar-end">
+          {host.failure?.code === 'host_key_mismatch' && (
+            <button type="button" className="btn" onClick={() => setRekeying(host)}>
+              <KeyRound size={14} aria-hidden="true" /> Replace pinned key
+            </button>
+          )}
+          <button type="button" className="btn danger" onClick={() => setRemoving(host)}>
+            <Trash2 size={14} aria-hidden="true" /> Remove host
+          </button>
+        </div>
+      </div>
+      {host.failure && host.state !== 'connected' && (
+        <p className="field-error" role="alert" data-testid="host-failure">
+          <code>{host.failure.code}</code> {host.failure.message}
+        </p>
+      )}
+      <RemoveHostDialog host={removing} onClose={() => setRemoving(null)} />
+      <ReplaceHostKeyDialog host={rekeying} onClose={() => setRekeying(null)} />
+    </section>
+  )
+}
+
+function HostContainers({ host }: { host: HostSummary }) {
+  const watch = useContainersStore((s) => s.watch)
+  const load = useContainersStore((s) => s.load)
+  const state = useContainersStore((s) => s.byHost[host.id]) ?? EMPTY_HOST
+  useEffect(() => watch(host.id), [watch, host.id])
+
+  if (state.status === 'error' && state.error) {
+    return <ErrorState error={state.error} onRetry={() => void load(host.id)} />
+  }
+  if (state.status === 'loading') return <Loading label="Loading containers…" />
+  if (state.list.length === 0) {
+    return (
+      <EmptyState title="No containers on this host">
+        Containers started on it (with <code>docker run</code>, compose, or a deploy) appear here as they are created.
+      </EmptyState>
+    )
+  }
+  return <ContainersTable hostId={host.id} containers={state.list} />
+}

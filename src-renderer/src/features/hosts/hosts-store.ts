@@ -1,0 +1,146 @@
+import { create } from 'zustand'
+import type { HostMetrics } from '../../../../src-preload/contract/containers'
+import type {
+  CreateHostInput,
+  HostSummary,
+  ImportCandidates,
+  ProbeResult,
+} from '../../../../src-preload/contract/hosts'
+import { call, openStream, subscribe } from '../../lib/api'
+import type { ApiError } from '../../lib/api-error'
+import { onReconnected } from '../connection/connection-store'
+
+interface HostsStore {
+  hosts: HostSummary[]
+  status: 'loading' | 'ready' | 'error'
+  error: ApiError | null
+  /** Latest `hosts.metrics` sample per host, while someone watches it. */
+  metrics: Record<string, HostMetrics>
+  load(): Promise<void>
+  /** Keeps the list current through `hosts.changed`; returns the unsubscribe. */
+  watch(): () => void
+  /** Streams a host's running/total, CPU and memory while the caller shows them. */
+  watchMetrics(hostId: string): () => void
+  probe(host: string, port: number): Promise<ProbeResult>
+  create(input: CreateHostInput): Promise<HostSummary>
+  remove(id: string): Promise<void>
+  replaceHostKey(id: string, hostKeyFingerprint: string): Promise<HostSummary>
+  importCandidates(): Promise<ImportCandidates>
+}
+
+const METRICS_RETRY_MS = 3000
+
+function upsert(hosts: HostSummary[], host: HostSummary): HostSummary[] {
+  const index = hosts.findIndex((h) => h.id === host.id)
+  if (index < 0) return [...hosts, host]
+  const next = hosts.slice()
+  next[index] = host
+  return next
+}
+
+let watchers = 0
+let stopWatching: (() => void) | null = null
+const metricWatchers = new Map<string, { count: number; stop(): void }>()
+
+export const useHostsStore = create<HostsStore>((set, get) => ({
+  hosts: [],
+  status: 'loading',
+  error: null,
+  metrics: {},
+  async load() {
+    try {
+      set({ hosts: await call('hosts.list', {}), status: 'ready', error: null })
+    } catch (err) {
+      set({ status: 'error', error: err as ApiError })
+    }
+  },
+  watch() {
+    // Shared by every screen that shows hosts: one subscription, one fetch.
+    if (watchers++ === 0) {
+      // Subscribe first, then fetch: a change between the two is never missed.
+      const stopEvents = subscribe('hosts.changed', ({ hostId, host }) => {
+        const hosts = get().hosts
+        set({ hosts: host ? upsert(hosts, host) : hosts.filter((h) => h.id !== hostId) })
+      })
+      const stopReconnect = onReconnected(() => void get().load())
+      stopWatching = () => {
+        stopEvents()
+        stopReconnect()
+      }
+      void get().load()
+    }
+    let done = false
+    return () => {
+      if (done) return
+      done = true
+      if (--watchers === 0) {
+        stopWatching?.()
+        stopWatching = null
+      }
+    }
+  },
+  watchMetrics(hostId) {
+    let entry = metricWatchers.get(hostId)
+    if (!entry) {
+      entry = {
+        count: 0,
+        stop: openMetrics(hostId, (sample) => set({ metrics: { ...get().metrics, [hostId]: sample } })),
+      }
+      metricWatchers.set(hostId, entry)
+    }
+    entry.count++
+    const watched = entry
+    let done = false
+    return () => {
+      if (done) return
+      done = true
+      if (--watched.count === 0) {
+        watched.stop()
+        metricWatchers.delete(hostId)
+      }
+    }
+  },
+  probe: (host, port) => call('hosts.probe', { ssh: { host, port } }),
+  async create(input) {
+    const host = await call('hosts.create', input)
+    set({ hosts: upsert(get().hosts, host) })
+    return host
+  },
+  async remove(id) {
+    await call('hosts.remove', { id })
+    set({ hosts: get().hosts.filter((h) => h.id !== id) })
+  },
+  async replaceHostKey(id, hostKeyFingerprint) {
+    const host = await call('hosts.replaceHostKey', { id, hostKeyFingerprint })
+    set({ hosts: upsert(get().hosts, host) })
+    return host
+  },
+  importCandidates: () => call('hosts.importCandidates', {}),
+}))
+
+/** Opens the metrics stream and reopens it after it ends (a dropped browser link, a restarted server). */
+function openMetrics(hostId: string, onSample: (sample: HostMetrics) => void): () => void {
+  let stopped = false
+  let retry: ReturnType<typeof setTimeout> | undefined
+  let subscription: { close(): void } | null = null
+  const open = (): void => {
+    subscription = openStream(
+      'hosts.metrics',
+      { hostId },
+      {
+        onData: onSample,
+        onEnd: (error) => {
+          subscription = null
+          if (stopped || error?.code === 'not_found' || error?.code === 'forbidden') return
+          retry = setTimeout(open, METRICS_RETRY_MS)
+        },
+      },
+    )
+  }
+  open()
+  return () => {
+    stopped = true
+    clearTimeout(retry)
+    subscription?.close()
+  }
+}

@@ -1,0 +1,33 @@
+import { create } from 'zustand'
+import type { Tone } from '../../components/StatusChip'
+
+export interface Notice {
+  id: number
+  tone: Tone
+  text: string
+  /** The error code, shown in monospace next to the text. */
+  code?: string
+}
+
+interface NoticesStore {
+  notices: Notice[]
+  notify(notice: Omit<Notice, 'id'>): void
+  dismiss(id: number): void
+}
+
+let nextId = 1
+const MAX = 5
+
+/** Short-lived messages for actions whose outcome has no other place to show (a failed stop, a bulk start). */
+export const useNoticesStore = create<NoticesStore>((set, get) => ({
+  notices: [],
+  notify(notice) {
+    const id = nextId++
+    set({ notices: [...get().notices, { ...notice, id }].slice(-MAX) })
+    // Errors stay longer: they carry a code the user may want to read or copy.
+    setTimeout(() => get().dismiss(id), notice.tone === 'bad' ? 12_000 : 5_000)
+  },
+  dismiss(id) {
+    set({ notices: get().notices.filter((notice) => notice.id !== id) })
+  },
+}))

@@ -1,0 +1,33 @@
+import type { ContainerSummary } from '../../../src-preload/contract/containers'
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+
+/** Bytes in IEC units, as `docker stats` prints them. */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes <= 0) return '0 B'
+  let value = bytes
+  let unit = 0
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return `${value >= 100 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${UNITS[unit]}`
+}
+
+export function formatPercent(value: number): string {
+  if (!Number.isFinite(value)) return '–'
+  return `${value >= 10 ? value.toFixed(0) : value.toFixed(1)}%`
+}
+
+export const shortId = (id: string): string => id.replace(/^sha256:/, '').slice(0, 12)
+
+/** `8080→80/tcp`; the engine lists a published port once per address family, shown once here. */
+export function formatPorts(ports: ContainerSummary['ports']): string {
+  const seen = new Set<string>()
+  for (const port of ports) {
+    seen.add(
+      port.publicPort ? `${port.publicPort}→${port.privatePort}/${port.type}` : `${port.privatePort}/${port.type}`,
+    )
+  }
+  return [...seen].join(', ')
+}
