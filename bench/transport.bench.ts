@@ -6,12 +6,13 @@ import { mkdtempSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, bench, describe } from 'vitest'
+import { afterAll, beforeAll, it } from 'vitest'
 import WebSocket from 'ws'
 import { createCore, type Core } from '../src-main/bootstrap'
 import { createLogger } from '../src-main/infra/logging/logger'
 import { KeyFileWrapper } from '../src-main/infra/secrets/key-file-wrapper'
 import { startHttpServer, type RunningServer } from '../src-main/server/http-server'
+import { measure, printLatencyTable } from './lib/measure'
 
 let core: Core
 let server: RunningServer
@@ -59,21 +60,27 @@ const getJson = (path: string) =>
     req.end()
   })
 
-describe('system.info round trip', () => {
-  bench('service call (baseline)', () => {
-    core.system.info()
-  })
-  bench('dispatcher (schema + role check)', async () => {
-    await core.dispatcher.call('system.info', {}, { role: 'admin', actor: 'bench' })
-  })
-  bench('WebSocket request', async () => {
-    const id = nextId++
-    await new Promise<void>((resolve) => {
-      waiting.set(id, resolve)
-      ws.send(JSON.stringify({ type: 'request', id, method: 'system.info', input: {} }))
-    })
-  })
-  bench('REST GET /v1/system (keep-alive)', async () => {
-    await getJson('/v1/system')
-  })
-})
+it('system.info round trip through each transport', async () => {
+  const options = { iterations: 3000, warmup: 300 }
+  const rows = [
+    await measure('service call', async () => core.system.info(), options),
+    await measure(
+      'dispatcher (schema + role check)',
+      () => core.dispatcher.call('system.info', {}, { role: 'admin', actor: 'bench' }),
+      options,
+    ),
+    await measure(
+      'WebSocket request',
+      () => {
+        const id = nextId++
+        return new Promise<void>((resolve) => {
+          waiting.set(id, resolve)
+          ws.send(JSON.stringify({ type: 'request', id, method: 'system.info', input: {} }))
+        })
+      },
+      options,
+    ),
+    await measure('REST GET /v1/system (keep-alive)', () => getJson('/v1/system'), options),
+  ]
+  printLatencyTable('system.info round trip (ms per call)', rows, 'service call')
+}, 120_000)

@@ -4,7 +4,7 @@ import { createDockerClient, watchEvents, type DockerEvent } from '../../infra/d
 import type { Logger } from '../../infra/logging/logger'
 import type { SshTunnel } from '../../infra/ssh'
 import { AppError, isAppError } from '../shared/app-error'
-import { backoffDelay } from '../shared/backoff'
+import { backoffDelay, DEFAULT_BACKOFF } from '../shared/backoff'
 import type { HostRecord } from './host-store'
 
 export interface HostFailure {
@@ -166,7 +166,7 @@ export class HostConnection {
         : { code: 'docker_unreachable', message: String(err) }
       this.log.warn({ host: this.host.id, failure }, 'engine unreachable')
       // Over SSH the tunnel owns reconnection of the link; here we retry only the engine on top of it.
-      const delay = backoffDelay(this.attempt++)
+      const delay = backoffDelay(++this.attempt, DEFAULT_BACKOFF)
       this.setState('reconnecting', failure, delay)
       this.retryTimer = setTimeout(() => void this.connectEngine(), delay)
     }
@@ -184,7 +184,7 @@ export class HostConnection {
         this.log.warn({ host: this.host.id, err: err.message }, 'engine event stream ended')
         this.stopEvents = null
         // The local engine stopped, or the remote one restarted behind a healthy tunnel: reconnect to it.
-        const delay = backoffDelay(this.attempt++)
+        const delay = backoffDelay(++this.attempt, DEFAULT_BACKOFF)
         this.setState('reconnecting', { code: 'docker_unreachable', message: err.message }, delay)
         this.retryTimer = setTimeout(() => void this.connectEngine(), delay)
       },

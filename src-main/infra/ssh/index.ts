@@ -1,4 +1,4 @@
-export { DEFAULT_BACKOFF, type BackoffOptions } from './backoff'
+export { DEFAULT_BACKOFF, type BackoffOptions } from '../../core/shared/backoff'
 export { readDockerContexts, type DockerContext } from './docker-contexts'
 export { fingerprintOfKeyBlob, isSha256Fingerprint, keyTypeOfBlob } from './fingerprint'
 export {

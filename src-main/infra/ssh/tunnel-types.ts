@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../../../src-preload/contract/errors'
 import type { Logger } from '../logging/logger'
-import type { BackoffOptions } from './backoff'
+import type { BackoffOptions } from '../../core/shared/backoff'
 
 export type SshAuth =
   | { kind: 'key'; privateKey: string; passphrase?: string }
