@@ -13,7 +13,8 @@ const testbed = (action) =>
     stdio: action === 'status' ? 'ignore' : 'inherit',
   }).status
 
-if (run(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build']) !== 0) process.exit(1)
+if (run(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build']) !== 0)
+  process.exit(1)
 const startedTestbed = testbed('status') !== 0
 if (startedTestbed && testbed('up') !== 0) process.exit(1)
 let status

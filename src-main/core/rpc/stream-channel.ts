@@ -19,8 +19,8 @@ export interface StreamControl<I = never> {
   close(): void
 }
 
-const HIGH_WATER = 512 * 1024
-const LOW_WATER = 128 * 1024
+const HIGH_WATER = 192 * 1024
+const LOW_WATER = 64 * 1024
 
 /**
  * Watermark flow control between the core and one client: every message carries a weight (bytes of

@@ -9,13 +9,14 @@ import {
 } from '@tanstack/react-table'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { ArrowDown, ArrowUp, Play, Search, Square } from 'lucide-react'
-import { useMemo, useRef, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import type { ContainerSummary } from '../../../../src-preload/contract/containers'
 import { EmptyState } from '../../components/States'
 import { useElementWidth } from '../../components/use-element-width'
 import { useNavigationStore } from '../shell/navigation-store'
 import { containerColumns, OPTIONAL_COLUMNS, type ContainersTableMeta } from './container-columns'
 import { matchesFilter } from './container-filter'
+import { ContainerRow } from './ContainerRow'
 import { RemoveContainerDialog } from './RemoveContainerDialog'
 import { useContainerActions } from './use-container-actions'
 
@@ -49,6 +50,7 @@ export function ContainersTable({ hostId, containers }: { hostId: string; contai
   const boxRef = useRef<HTMLDivElement>(null)
   const width = useElementWidth(boxRef)
   const columnVisibility = useMemo(() => visibilityFor(width), [width])
+  const columnsKey = Object.keys(columnVisibility).join(',')
 
   const data = useMemo(
     () => (filter.trim() ? containers.filter((c) => matchesFilter(c, filter)) : containers),
@@ -80,19 +82,37 @@ export function ContainersTable({ hostId, containers }: { hostId: string; contai
   const selected = table.getSelectedRowModel().rows.map((row) => row.original)
   const active = Math.min(activeIndex, Math.max(0, rows.length - 1))
 
+  /** A row to focus once the virtualizer has rendered it (it may be outside the rendered range). */
+  const pendingFocus = useRef<number | null>(null)
   const focusRow = (index: number): void => {
     const target = Math.max(0, Math.min(rows.length - 1, index))
     setActiveIndex(target)
     virtualizer.scrollToIndex(target, { align: 'auto' })
-    requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`tr[data-index="${target}"]`)?.focus())
+    const element = scrollRef.current?.querySelector<HTMLElement>(`tr[data-index="${target}"]`)
+    if (element) element.focus({ preventScroll: true })
+    else pendingFocus.current = target
+  }
+  useEffect(() => {
+    if (pendingFocus.current === null) return
+    const element = scrollRef.current?.querySelector<HTMLElement>(`tr[data-index="${pendingFocus.current}"]`)
+    if (element) {
+      pendingFocus.current = null
+      element.focus({ preventScroll: true })
+    }
+  })
+
+  const rowOf = (target: EventTarget): { index: number; container: ContainerSummary } | null => {
+    const element = (target as HTMLElement).closest<HTMLElement>('tr[data-index]')
+    const index = Number(element?.dataset.index)
+    const container = Number.isInteger(index) ? rows[index]?.original : undefined
+    return container ? { index, container } : null
   }
 
-  const onRowKeyDown = (
-    event: React.KeyboardEvent<HTMLTableRowElement>,
-    index: number,
-    container: ContainerSummary,
-  ) => {
-    if (event.target !== event.currentTarget) return
+  const onBodyKeyDown = (event: React.KeyboardEvent<HTMLElement>): void => {
+    const hit = rowOf(event.target)
+    // Keys typed into a row's buttons and checkboxes are theirs.
+    if (!hit || (event.target as HTMLElement).tagName !== 'TR') return
+    const { index, container } = hit
     const moves: Record<string, number> = {
       ArrowDown: index + 1,
       ArrowUp: index - 1,
@@ -110,6 +130,17 @@ export function ContainersTable({ hostId, containers }: { hostId: string; contai
       event.preventDefault()
       table.getRow(container.id).toggleSelected()
     }
+  }
+
+  const onBodyClick = (event: React.MouseEvent<HTMLElement>): void => {
+    if ((event.target as HTMLElement).closest('button, input, a, label')) return
+    const hit = rowOf(event.target)
+    if (hit) openContainer(hostId, hit.container.id)
+  }
+
+  const onBodyFocus = (event: React.FocusEvent<HTMLElement>): void => {
+    const hit = rowOf(event.target)
+    if (hit && hit.index !== activeIndex) setActiveIndex(hit.index)
   }
 
   const runBulk = (action: 'start' | 'stop'): void => {
@@ -196,33 +227,20 @@ export function ContainersTable({ hostId, containers }: { hostId: string; contai
                 </tr>
               ))}
             </thead>
-            <tbody>
+            <tbody onKeyDown={onBodyKeyDown} onClick={onBodyClick} onFocus={onBodyFocus}>
               {paddingTop > 0 && <tr aria-hidden="true" style={{ height: paddingTop }} />}
               {items.map((item) => {
                 const row = rows[item.index]!
                 return (
-                  <tr
+                  <ContainerRow
                     key={row.id}
-                    data-index={item.index}
-                    data-testid="container-row"
-                    data-container-id={row.id}
-                    aria-rowindex={item.index + 2}
-                    tabIndex={item.index === active ? 0 : -1}
-                    className={`clickable ${row.getIsSelected() ? 'selected' : ''}`}
-                    style={{ height: ROW_HEIGHT }}
-                    onFocus={() => setActiveIndex(item.index)}
-                    onKeyDown={(event) => onRowKeyDown(event, item.index, row.original)}
-                    onClick={(event) => {
-                      if ((event.target as HTMLElement).closest('button, input, a, label')) return
-                      openContainer(hostId, row.id)
-                    }}
-                  >
-                    {row.getVisibleCells().map((cell) => (
-                      <td key={cell.id} className={`cell-${cell.column.id}`}>
-                        {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                      </td>
-                    ))}
-                  </tr>
+                    row={row}
+                    index={item.index}
+                    height={ROW_HEIGHT}
+                    active={item.index === active}
+                    selected={row.getIsSelected()}
+                    columnsKey={columnsKey}
+                  />
                 )
               })}
               {paddingBottom > 0 && <tr aria-hidden="true" style={{ height: paddingBottom }} />}

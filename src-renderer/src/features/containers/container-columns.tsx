@@ -64,7 +64,8 @@ export const containerColumns: ColumnDef<ContainerSummary>[] = [
     id: 'image',
     accessorKey: 'image',
     header: 'Image',
-    size: 160,
+    size: 150,
+    sortingFn: 'text',
     cell: ({ getValue }) => <span title={getValue<string>()}>{getValue<string>()}</span>,
   },
   {
@@ -72,6 +73,7 @@ export const containerColumns: ColumnDef<ContainerSummary>[] = [
     accessorKey: 'state',
     header: 'State',
     size: 160,
+    sortingFn: 'text',
     cell: ({ row }) => (
       <div className="state-cell">
         <ContainerStateChip state={row.original.state} status={row.original.status} />
@@ -97,7 +99,10 @@ export const containerColumns: ColumnDef<ContainerSummary>[] = [
     id: 'created',
     accessorKey: 'createdAt',
     header: 'Created',
-    size: 120,
+    size: 130,
+    // ISO 8601 strings sort as the instants they name.
+    sortingFn: 'basic',
+    sortDescFirst: true,
     cell: ({ getValue }) => <RelativeTime iso={getValue<string>()} />,
   },
   {
@@ -105,6 +110,7 @@ export const containerColumns: ColumnDef<ContainerSummary>[] = [
     accessorFn: (container) => container.composeProject ?? '',
     header: 'Project',
     size: 100,
+    sortingFn: 'text',
   },
   {
     id: 'actions',

@@ -1,5 +1,6 @@
 import { Plus } from 'lucide-react'
 import { useState } from 'react'
+import { useShallow } from 'zustand/react/shallow'
 import { EmptyState, ErrorState, Loading } from '../../components/States'
 import { AddHostDialog } from '../hosts/AddHostDialog'
 import { useHostsStore } from '../hosts/hosts-store'
@@ -7,7 +8,10 @@ import { HostCard } from './HostCard'
 
 /** The fleet at a glance: one card per host. Metrics stream only while this page is shown. */
 export function DashboardPage() {
-  const { hosts, status, error, load } = useHostsStore()
+  // Not the whole store: metrics samples arrive every few seconds and would re-render the page.
+  const { hosts, status, error, load } = useHostsStore(
+    useShallow((s) => ({ hosts: s.hosts, status: s.status, error: s.error, load: s.load })),
+  )
   const [adding, setAdding] = useState(false)
   let body: React.ReactNode
   if (status === 'error' && error) body = <ErrorState error={error} onRetry={() => void load()} />

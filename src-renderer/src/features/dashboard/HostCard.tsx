@@ -10,7 +10,9 @@ import { useNavigationStore } from '../shell/navigation-store'
 /** One host on the fleet dashboard: link state, engine, and live load from `hosts.metrics`. */
 export function HostCard({ host }: { host: HostSummary }) {
   const watchMetrics = useHostsStore((s) => s.watchMetrics)
-  const metrics = useHostsStore((s) => s.metrics[host.id])
+  const sample = useHostsStore((s) => s.metrics[host.id])
+  // The last sample of a host that went away would be stale: show none until it is back.
+  const metrics = host.state === 'connected' ? sample : undefined
   const openHost = useNavigationStore((s) => s.openHost)
   useEffect(() => watchMetrics(host.id), [watchMetrics, host.id])
   const headingId = `host-card-${host.id}`

@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { useForm, useWatch } from 'react-hook-form'
+import { useShallow } from 'zustand/react/shallow'
 import type { ProbeResult } from '../../../../src-preload/contract/hosts'
 import { toApiError } from '../../components/ConfirmDialog'
 import { Dialog } from '../../components/Dialog'
@@ -26,7 +27,7 @@ interface Probe {
 }
 
 export function AddHostDialog({ open, onOpenChange }: { open: boolean; onOpenChange(open: boolean): void }) {
-  const { probe: probeHost, create } = useHostsStore()
+  const { probe: probeHost, create } = useHostsStore(useShallow((s) => ({ probe: s.probe, create: s.create })))
   const openHost = useNavigationStore((s) => s.openHost)
   const form = useForm<AddHostValues, unknown, ParsedCreateHost>({
     resolver: addHostResolver,

@@ -1,5 +1,6 @@
 import { KeyRound, Trash2 } from 'lucide-react'
 import { useEffect, useState } from 'react'
+import { useShallow } from 'zustand/react/shallow'
 import type { HostSummary } from '../../../../src-preload/contract/hosts'
 import { EmptyState, ErrorState, Loading } from '../../components/States'
 import { formatBytes } from '../../lib/format'
@@ -12,7 +13,10 @@ import { RemoveHostDialog } from './RemoveHostDialog'
 import { ReplaceHostKeyDialog } from './ReplaceHostKeyDialog'
 
 export function HostPage({ hostId }: { hostId: string }) {
-  const { hosts, status, error, load } = useHostsStore()
+  // Not the whole store: metrics samples arrive every few seconds and would re-render the page.
+  const { hosts, status, error, load } = useHostsStore(
+    useShallow((s) => ({ hosts: s.hosts, status: s.status, error: s.error, load: s.load })),
+  )
   const go = useNavigationStore((s) => s.go)
   const host = hosts.find((h) => h.id === hostId)
   if (status === 'error' && error) return <ErrorState error={error} onRetry={() => void load()} />
@@ -80,6 +84,16 @@ function HostContainers({ host }: { host: HostSummary }) {
   useEffect(() => watch(host.id), [watch, host.id])
 
   if (state.status === 'error' && state.error) {
+    // The summary above already explains a link that is down; the list comes back with the host.
+    if (host.state !== 'connected') {
+      return (
+        <EmptyState title="Containers appear when the host is connected">
+          <button type="button" className="btn" onClick={() => void load(host.id)}>
+            Retry now
+          </button>
+        </EmptyState>
+      )
+    }
     return <ErrorState error={state.error} onRetry={() => void load(host.id)} />
   }
   if (state.status === 'loading') return <Loading label="Loading containers…" />

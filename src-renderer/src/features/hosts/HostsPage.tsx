@@ -1,5 +1,6 @@
 import { KeyRound, Plus, Trash2 } from 'lucide-react'
 import { useState } from 'react'
+import { useShallow } from 'zustand/react/shallow'
 import type { HostSummary } from '../../../../src-preload/contract/hosts'
 import { RelativeTime } from '../../components/RelativeTime'
 import { HostStateChip } from '../../components/StateChip'
@@ -12,7 +13,10 @@ import { RemoveHostDialog } from './RemoveHostDialog'
 import { ReplaceHostKeyDialog } from './ReplaceHostKeyDialog'
 
 export function HostsPage() {
-  const { hosts, status, error, load } = useHostsStore()
+  // Not the whole store: metrics samples arrive every few seconds and would re-render the page.
+  const { hosts, status, error, load } = useHostsStore(
+    useShallow((s) => ({ hosts: s.hosts, status: s.status, error: s.error, load: s.load })),
+  )
   const openHost = useNavigationStore((s) => s.openHost)
   const [adding, setAdding] = useState(false)
   const [removing, setRemoving] = useState<HostSummary | null>(null)

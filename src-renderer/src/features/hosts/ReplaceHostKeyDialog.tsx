@@ -1,4 +1,5 @@
 import { useEffect, useId, useState } from 'react'
+import { useShallow } from 'zustand/react/shallow'
 import type { HostSummary, ProbeResult } from '../../../../src-preload/contract/hosts'
 import { toApiError } from '../../components/ConfirmDialog'
 import { Dialog } from '../../components/Dialog'
@@ -24,7 +25,9 @@ export function ReplaceHostKeyDialog({ host, onClose }: { host: HostSummary | nu
 
 function ReplaceKeyBody(props: { host: HostSummary; ssh: NonNullable<HostSummary['ssh']>; onDone(): void }) {
   const { host, ssh, onDone } = props
-  const { probe, replaceHostKey } = useHostsStore()
+  const { probe, replaceHostKey } = useHostsStore(
+    useShallow((s) => ({ probe: s.probe, replaceHostKey: s.replaceHostKey })),
+  )
   const [result, setResult] = useState<ProbeResult | null>(null)
   const [error, setError] = useState<ApiError | null>(null)
   const [verified, setVerified] = useState(false)

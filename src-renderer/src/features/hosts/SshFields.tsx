@@ -42,7 +42,7 @@ export function SshFields({ form }: { form: UseFormReturn<AddHostValues, unknown
         </div>
         {auth === 'privateKeyPath' && (
           <Field
-            label="Private key file"
+            label="Private key path"
             error={errors?.privateKeyPath?.message}
             hint="On the machine glinrdock runs on"
           >
@@ -63,12 +63,12 @@ export function SshFields({ form }: { form: UseFormReturn<AddHostValues, unknown
           </Field>
         )}
         {(auth === 'privateKeyPath' || auth === 'privateKey') && (
-          <Field label="Passphrase (optional)" error={errors?.passphrase?.message}>
+          <Field label="Key passphrase (optional)" error={errors?.passphrase?.message}>
             {(props) => <input {...props} {...register('ssh.passphrase')} type="password" autoComplete="off" />}
           </Field>
         )}
         {auth === 'password' && (
-          <Field label="Password" error={errors?.password?.message} hint="Stored encrypted; never shown again">
+          <Field label="SSH password" error={errors?.password?.message} hint="Stored encrypted; never shown again">
             {(props) => <input {...props} {...register('ssh.password')} type="password" autoComplete="off" />}
           </Field>
         )}

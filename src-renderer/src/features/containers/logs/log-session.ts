@@ -24,7 +24,7 @@ export interface LogViewStatus {
 /** Scrollback and the lines kept for download and re-rendering. */
 export const MAX_LINES = 10_000
 /** One write per frame, but no single write beyond this (xterm parses it in one go). */
-const MAX_WRITE_CHARS = 256 * 1024
+const MAX_WRITE_CHARS = 128 * 1024
 const FIRST_TAIL = 500
 /** On resume, everything since the last line seen (the server's flow control paces it). */
 const RESUME_TAIL = 100_000

@@ -14,7 +14,9 @@ export function StatsTab({ hostId, container }: { hostId: string; container: Con
   return (
     <div className="stack">
       {container.state !== 'running' && (
-        <p className="notice">The container is {container.state}: the engine reports no load until it runs.</p>
+        <p className="notice">
+          This container is not running ({container.state}): the engine reports no load until it runs.
+        </p>
       )}
       {error ? (
         <ErrorState error={error} onRetry={retry} />
