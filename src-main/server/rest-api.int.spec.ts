@@ -6,6 +6,9 @@ import { startServe, type ServeProcess } from '../../e2e/fixtures/serve-process'
 
 let serve: ServeProcess
 
+/** The secret part of `gdt_<id>_<secret>` (the secret itself may contain `_`). */
+const secretOf = (token: string): string => /^gdt_[a-z0-9]{12}_(.{43})$/.exec(token)![1]!
+
 const api = (path: string, init: RequestInit & { token?: string | null } = {}) => {
   const headers = new Headers(init.headers)
   const token = init.token === undefined ? serve.adminToken : init.token
@@ -83,7 +86,7 @@ describe('REST API', () => {
     expect(body.token).toMatch(/^gdt_/)
     const listRes = await api('/v1/tokens')
     const listText = await listRes.text()
-    expect(listText).not.toContain(body.token.split('_')[2])
+    expect(listText).not.toContain(secretOf(body.token))
     expect(JSON.parse(listText)).toContainEqual(
       expect.objectContaining({ id: body.id, name: 'automation', role: 'deployer' }),
     )
@@ -153,8 +156,8 @@ describe('REST API', () => {
 
   it('keeps no raw token in any file of the data dir except the first admin token in admin-token', async () => {
     const created = await Promise.all([createToken('disk-a', 'viewer'), createToken('disk-b', 'admin')])
-    const secrets = created.map((c) => c.body.token.split('_')[2]!)
-    const adminSecret = serve.adminToken.split('_')[2]!
+    const secrets = created.map((c) => secretOf(c.body.token))
+    const adminSecret = secretOf(serve.adminToken)
     const files = readdirSync(serve.dataDir).filter((f) => statSync(join(serve.dataDir, f)).isFile())
     expect(files).toEqual(expect.arrayContaining(['glinrdock.db', 'admin-token']))
     for (const file of files) {

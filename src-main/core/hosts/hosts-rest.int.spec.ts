@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiClient, eventually } from '../../../e2e/fixtures/api-client'
 import { startServe, type ServeProcess } from '../../../e2e/fixtures/serve-process'
@@ -88,6 +89,35 @@ describe('hosts over REST', () => {
     expect(wrong.status).toBe(409)
     expect(wrong.json.error.code).toBe('host_key_mismatch')
     expect((await api.get('/v1/hosts')).json.map((h: { name: string }) => h.name)).toEqual(['remote'])
+  })
+
+  it('accepts a host key that ~/.ssh/known_hosts already vouches for, hashed entry included', async () => {
+    mkdirSync(join(serve.dataDir, '.ssh'), { recursive: true })
+    const knownHosts = join(serve.dataDir, '.ssh', 'known_hosts')
+    copyFileSync(env.knownHosts, knownHosts)
+    execFileSync('ssh-keygen', ['-H', '-f', knownHosts], { stdio: 'ignore' })
+    expect(readFileSync(knownHosts, 'utf8')).toMatch(/^\|1\|/)
+    const probe = await api.post('/v1/hosts/probe', { ssh: { host: env.sshHost, port: env.sshPort } })
+    expect(probe.json.knownHosts).toBe('match')
+    const res = await api.post('/v1/hosts', {
+      name: 'known',
+      socketPath: env.remoteSocketPath,
+      ssh: sshBody({ hostKeyFingerprint: undefined }),
+    })
+    expect(res.status, res.text).toBe(201)
+    expect(res.json.ssh.hostKeyFingerprint).toBe(env.hostKeyFingerprint)
+    expect((await api.delete(`/v1/hosts/${res.json.id}`)).status).toBe(204)
+    rmSync(knownHosts)
+  })
+
+  it('re-pins a host key only when the confirmed fingerprint is what the server presents', async () => {
+    const wrong = await api.put(`/v1/hosts/${sshHostId}/host-key`, { hostKeyFingerprint: 'SHA256:' + 'B'.repeat(43) })
+    expect(wrong.status).toBe(409)
+    expect(wrong.json.error).toMatchObject({ code: 'host_key_mismatch', field: 'hostKeyFingerprint' })
+    const right = await api.put(`/v1/hosts/${sshHostId}/host-key`, { hostKeyFingerprint: env.hostKeyFingerprint })
+    expect(right.status).toBe(200)
+    expect(right.json.ssh.hostKeyFingerprint).toBe(env.hostKeyFingerprint)
+    await eventually(async () => (await api.get(`/v1/hosts/${sshHostId}`)).json.state === 'connected', 20_000)
   })
 
   it('validates host bodies at the boundary', async () => {
