@@ -7,9 +7,10 @@
 import { readFileSync } from 'node:fs'
 import { chromium, type Browser, type Page } from '@playwright/test'
 import { afterAll, beforeAll, it } from 'vitest'
-import { apiClient, eventually } from '../e2e/fixtures/api-client'
 import { startServe, type ServeProcess } from '../e2e/fixtures/serve-process'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/fixtures/chromium'
 import { dockerCli, testbedEnv } from '../e2e/fixtures/testbed-env'
+import { addTestbedHost } from '../e2e/fixtures/testbed-host'
 import { percentile } from './lib/measure'
 
 const env = testbedEnv()
@@ -20,35 +21,14 @@ const RATES = (process.env.BENCH_LOG_RATES ?? '1000:15,10000:15,50000:60').split
 })
 let serve: ServeProcess
 let browser: Browser
-let hostId: string
 
 beforeAll(async () => {
   serve = await startServe()
-  const api = apiClient(serve.url, serve.adminToken)
-  const res = await api.post('/v1/hosts', {
-    name: 'bench',
-    socketPath: env.remoteSocketPath,
-    ssh: {
-      host: env.sshHost,
-      port: env.sshPort,
-      username: env.sshUser,
-      privateKeyPath: env.clientKey,
-      hostKeyFingerprint: env.hostKeyFingerprint,
-    },
-  })
-  hostId = res.json.id
-  await eventually(async () => (await api.get(`/v1/hosts/${hostId}`)).json.state === 'connected')
+  await addTestbedHost(serve, env, 'bench')
   browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--enable-precise-memory-info',
-    ],
+    executablePath: CHROMIUM_PATH,
+    // Precise heap numbers, for the memory column.
+    args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'],
   })
 }, 120_000)
 

@@ -1,32 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { apiClient, eventually } from '../../../e2e/fixtures/api-client'
+import { eventually } from '../../../e2e/fixtures/api-client'
 import { startServe, type ServeProcess } from '../../../e2e/fixtures/serve-process'
 import { cutSshSessionsOf } from '../../../e2e/fixtures/ssh-session'
-import { dockerCli, testbedEnv, type TestbedEnv } from '../../../e2e/fixtures/testbed-env'
+import { dockerCli, testbedEnv, testContainers, type TestbedEnv } from '../../../e2e/fixtures/testbed-env'
+import { addTestbedHost } from '../../../e2e/fixtures/testbed-host'
 import { wsClient } from '../../../e2e/fixtures/ws-client'
 
 let env: TestbedEnv
 let serve: ServeProcess
 let hostId: string
-const created: string[] = []
-
-function runContainer(name: string, script: string, extra: string[] = []): string {
-  const id = dockerCli(env, [
-    'run',
-    '-d',
-    '--name',
-    name,
-    '--label',
-    'glinrdock.test=1',
-    ...extra,
-    env.busyboxImage,
-    'sh',
-    '-c',
-    script,
-  ])
-  created.push(id)
-  return id
-}
+let containers: ReturnType<typeof testContainers>
+const runContainer = (name: string, script: string): string => containers.run(name, script)
 
 /** Collects a log stream's lines, acknowledging each batch as a renderer would after drawing it. */
 function collectLines(client: Awaited<ReturnType<typeof wsClient>>, streamId: number) {
@@ -46,32 +30,13 @@ function collectLines(client: Awaited<ReturnType<typeof wsClient>>, streamId: nu
 
 beforeAll(async () => {
   env = testbedEnv()
+  containers = testContainers(env)
   serve = await startServe()
-  const api = apiClient(serve.url, serve.adminToken)
-  const res = await api.post('/v1/hosts', {
-    name: 'remote',
-    socketPath: env.remoteSocketPath,
-    ssh: {
-      host: env.sshHost,
-      port: env.sshPort,
-      username: env.sshUser,
-      privateKeyPath: env.clientKey,
-      hostKeyFingerprint: env.hostKeyFingerprint,
-    },
-  })
-  expect(res.status, res.text).toBe(201)
-  hostId = res.json.id
-  await eventually(async () => (await api.get(`/v1/hosts/${hostId}`)).json.state === 'connected', 20_000)
+  hostId = await addTestbedHost(serve, env)
 })
 
 afterAll(async () => {
-  for (const id of created) {
-    try {
-      dockerCli(env, ['rm', '-f', id])
-    } catch {
-      // already gone
-    }
-  }
+  containers?.removeAll()
   await serve?.stop()
 })
 

@@ -3,64 +3,38 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiClient, eventually } from '../../../e2e/fixtures/api-client'
 import { startServe, type ServeProcess } from '../../../e2e/fixtures/serve-process'
-import { dockerCli, testbedEnv, type TestbedEnv } from '../../../e2e/fixtures/testbed-env'
+import {
+  dockerCli,
+  testbedEnv,
+  testbedSshHost,
+  testContainers,
+  type TestbedEnv,
+} from '../../../e2e/fixtures/testbed-env'
+import { addTestbedHost } from '../../../e2e/fixtures/testbed-host'
 import { execFileSync } from 'node:child_process'
 
 let env: TestbedEnv
 let serve: ServeProcess
 let api: ReturnType<typeof apiClient>
 let sshHostId: string
-const created: string[] = []
+let containers: ReturnType<typeof testContainers>
 
 const sshBody = (extra: Record<string, unknown> = {}) => ({
-  host: env.sshHost,
-  port: env.sshPort,
-  username: env.sshUser,
-  privateKeyPath: env.clientKey,
-  hostKeyFingerprint: env.hostKeyFingerprint,
+  ...(testbedSshHost(env).ssh as Record<string, unknown>),
   ...extra,
 })
-
-function runContainer(name: string, script: string, extraArgs: string[] = []): string {
-  const id = dockerCli(env, [
-    'run',
-    '-d',
-    '--name',
-    name,
-    '--label',
-    'glinrdock.test=1',
-    ...extraArgs,
-    env.busyboxImage,
-    'sh',
-    '-c',
-    script,
-  ])
-  created.push(id)
-  return id
-}
+const runContainer = (name: string, script: string): string => containers.run(name, script)
 
 beforeAll(async () => {
   env = testbedEnv()
+  containers = testContainers(env)
   serve = await startServe()
   api = apiClient(serve.url, serve.adminToken)
-  const res = await api.post('/v1/hosts', { name: 'remote', ssh: sshBody(), socketPath: env.remoteSocketPath })
-  expect(res.status, res.text).toBe(201)
-  sshHostId = res.json.id
-  await eventually(
-    async () => (await api.get(`/v1/hosts/${sshHostId}`)).json.state === 'connected',
-    20_000,
-    'ssh host connected',
-  )
+  sshHostId = await addTestbedHost(serve, env)
 })
 
 afterAll(async () => {
-  for (const id of created) {
-    try {
-      dockerCli(env, ['rm', '-f', id])
-    } catch {
-      // already gone
-    }
-  }
+  containers?.removeAll()
   await serve?.stop()
 })
 

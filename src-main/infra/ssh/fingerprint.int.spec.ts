@@ -1,26 +1,10 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { blobOfPublicKeyLine, fingerprintOfKeyBlob, keyTypeOfBlob } from './fingerprint'
+import { testbedEnv } from '../../../e2e/fixtures/testbed-env'
 
-interface TestbedEnv {
-  hostKeyPub: string
-  hostKeyFingerprint: string
-  hostKeyPubEcdsa: string
-  hostKeyFingerprintEcdsa: string
-  hostKeyPubRsa: string
-  hostKeyFingerprintRsa: string
-}
-
-/** Integration specs need the test bed; without it they must fail, not skip (`npm test` brings it up). */
-function loadTestbedEnv(): TestbedEnv {
-  const file = join(process.env.TESTBED_DIR ?? resolve(__dirname, '../../../.testbed'), 'env.json')
-  if (!existsSync(file)) throw new Error(`test bed is not up (${file} missing): run bash e2e/fixtures/testbed.sh up`)
-  return JSON.parse(readFileSync(file, 'utf8')) as TestbedEnv
-}
-
-const env = loadTestbedEnv()
+const env = testbedEnv()
 
 describe('fingerprints of the test bed host keys', () => {
   it.each([

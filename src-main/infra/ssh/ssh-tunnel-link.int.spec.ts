@@ -1,33 +1,14 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { request } from 'node:http'
-import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { testbedEnv } from '../../../e2e/fixtures/testbed-env'
 import { createLogger } from '../logging/logger'
 import { LoopbackProxy } from './loopback-proxy'
 import { SshTunnel, type SshTunnelOptions } from './ssh-tunnel'
 import { dockerGet, stateEventsUntil } from './tunnel-test-support'
 
-interface TestbedEnv {
-  sshHost: string
-  sshPort: number
-  sshUser: string
-  sshdPid: number
-  sshdLog: string
-  clientKey: string
-  hostKeyFingerprint: string
-  remoteSocketPath: string
-  dockerSocket: string
-}
-
-/** Integration specs need the test bed; without it they must fail, not skip (`npm test` brings it up). */
-function loadTestbedEnv(): TestbedEnv {
-  const file = join(process.env.TESTBED_DIR ?? resolve(__dirname, '../../../.testbed'), 'env.json')
-  if (!existsSync(file)) throw new Error(`test bed is not up (${file} missing): run bash e2e/fixtures/testbed.sh up`)
-  return JSON.parse(readFileSync(file, 'utf8')) as TestbedEnv
-}
-
-const env = loadTestbedEnv()
+const env = testbedEnv()
 const logger = createLogger({ level: 'silent' })
 let proxy: LoopbackProxy
 let tunnel: SshTunnel

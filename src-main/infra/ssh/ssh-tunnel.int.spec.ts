@@ -1,37 +1,16 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { testbedEnv } from '../../../e2e/fixtures/testbed-env'
 import { createLogger } from '../logging/logger'
 import { fingerprintOfKeyBlob } from './fingerprint'
 import { LoopbackProxy } from './loopback-proxy'
 import { SshTunnel, type SshAuth, type SshTunnelOptions, type TunnelState } from './ssh-tunnel'
 import { dockerGet, stateEventsUntil } from './tunnel-test-support'
 
-interface TestbedEnv {
-  sshHost: string
-  sshPort: number
-  sshUser: string
-  clientKey: string
-  clientKeyRsa: string
-  clientKeyEncrypted: string
-  clientKeyPassphrase: string
-  hostKeyFingerprint: string
-  hostKeyFingerprintEcdsa: string
-  hostKeyFingerprintRsa: string
-  remoteSocketPath: string
-  sshdLog: string
-}
-
-/** Integration specs need the test bed; without it they must fail, not skip (`npm test` brings it up). */
-function loadTestbedEnv(): TestbedEnv {
-  const file = join(process.env.TESTBED_DIR ?? resolve(__dirname, '../../../.testbed'), 'env.json')
-  if (!existsSync(file)) throw new Error(`test bed is not up (${file} missing): run bash e2e/fixtures/testbed.sh up`)
-  return JSON.parse(readFileSync(file, 'utf8')) as TestbedEnv
-}
-
-const env = loadTestbedEnv()
+const env = testbedEnv()
 const logger = createLogger({ level: 'silent' })
 const tunnels: SshTunnel[] = []
 const keyAuth = (file: string, passphrase?: string): SshAuth => ({
