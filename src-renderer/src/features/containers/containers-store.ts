@@ -2,6 +2,7 @@ import { create } from 'zustand'
 import type { ContainersChanged, ContainerSummary } from '../../../../src-preload/contract/containers'
 import { call, subscribe } from '../../lib/api'
 import type { ApiError } from '../../lib/api-error'
+import { sharedSubscriptions } from '../../lib/shared-subscriptions'
 import { onReconnected } from '../connection/connection-store'
 import { applyContainersChanged } from './container-changes'
 
@@ -30,7 +31,6 @@ interface ContainersStore {
 export const EMPTY_HOST: HostContainers = { list: [], status: 'loading', error: null }
 export const busyKey = (hostId: string, containerId: string): string => `${hostId}/${containerId}`
 
-const watchers = new Map<string, { count: number; stop(): void }>()
 /** Pushes that arrive while a list request is in flight, applied once it answers (they may be newer). */
 const buffered = new Map<string, ContainersChanged[]>()
 
@@ -53,48 +53,30 @@ export const useContainersStore = create<ContainersStore>((set, get) => {
     patch(change.hostId, { list: applyContainersChanged(current.list, change), status: 'ready', error: null })
   }
 
+  const watchHost = sharedSubscriptions((hostId: string) => {
+    const stopEvents = subscribe('containers.changed', (change) => {
+      if (change.hostId === hostId) onChange(change)
+    })
+    const stopReconnect = onReconnected(() => void get().load(hostId))
+    // A list that failed while the host was down is fetched again when the host comes back.
+    const stopHost = subscribe('hosts.changed', (change) => {
+      if (change.hostId === hostId && change.host?.state === 'connected' && get().byHost[hostId]?.status === 'error') {
+        void get().load(hostId)
+      }
+    })
+    void get().load(hostId)
+    return () => {
+      stopEvents()
+      stopReconnect()
+      stopHost()
+    }
+  })
+
   return {
     byHost: {},
     busy: {},
     watch(hostId) {
-      let entry = watchers.get(hostId)
-      if (!entry) {
-        const stopEvents = subscribe('containers.changed', (change) => {
-          if (change.hostId === hostId) onChange(change)
-        })
-        const stopReconnect = onReconnected(() => void get().load(hostId))
-        // A list that failed while the host was down is fetched again when the host comes back.
-        const stopHost = subscribe('hosts.changed', (change) => {
-          if (
-            change.hostId === hostId &&
-            change.host?.state === 'connected' &&
-            get().byHost[hostId]?.status === 'error'
-          ) {
-            void get().load(hostId)
-          }
-        })
-        entry = {
-          count: 0,
-          stop: () => {
-            stopEvents()
-            stopReconnect()
-            stopHost()
-          },
-        }
-        watchers.set(hostId, entry)
-        void get().load(hostId)
-      }
-      entry.count++
-      const watched = entry
-      let done = false
-      return () => {
-        if (done) return
-        done = true
-        if (--watched.count === 0) {
-          watched.stop()
-          watchers.delete(hostId)
-        }
-      }
+      return watchHost(hostId)
     },
     async load(hostId) {
       const pending: ContainersChanged[] = []

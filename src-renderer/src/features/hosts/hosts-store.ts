@@ -9,6 +9,7 @@ import type {
 import { call, openStream, subscribe } from '../../lib/api'
 import type { ApiError } from '../../lib/api-error'
 import { onReconnected } from '../connection/connection-store'
+import { sharedSubscriptions } from '../../lib/shared-subscriptions'
 
 interface HostsStore {
   hosts: HostSummary[]
@@ -40,7 +41,6 @@ function upsert(hosts: HostSummary[], host: HostSummary): HostSummary[] {
 
 let watchers = 0
 let stopWatching: (() => void) | null = null
-const metricWatchers = new Map<string, { count: number; stop(): void }>()
 
 export const useHostsStore = create<HostsStore>((set, get) => ({
   hosts: [],
@@ -80,25 +80,7 @@ export const useHostsStore = create<HostsStore>((set, get) => ({
     }
   },
   watchMetrics(hostId) {
-    let entry = metricWatchers.get(hostId)
-    if (!entry) {
-      entry = {
-        count: 0,
-        stop: openMetrics(hostId, (sample) => set({ metrics: { ...get().metrics, [hostId]: sample } })),
-      }
-      metricWatchers.set(hostId, entry)
-    }
-    entry.count++
-    const watched = entry
-    let done = false
-    return () => {
-      if (done) return
-      done = true
-      if (--watched.count === 0) {
-        watched.stop()
-        metricWatchers.delete(hostId)
-      }
-    }
+    return sharedMetrics(hostId)
   },
   probe: (host, port) => call('hosts.probe', { ssh: { host, port } }),
   async create(input) {
@@ -119,6 +101,13 @@ export const useHostsStore = create<HostsStore>((set, get) => ({
 }))
 
 /** Opens the metrics stream and reopens it after it ends (a dropped browser link, a restarted server). */
+/** One `hosts.metrics` stream per host, shared by every card and page that shows it. */
+const sharedMetrics = sharedSubscriptions((hostId: string) =>
+  openMetrics(hostId, (sample) =>
+    useHostsStore.setState((state) => ({ metrics: { ...state.metrics, [hostId]: sample } })),
+  ),
+)
+
 function openMetrics(hostId: string, onSample: (sample: HostMetrics) => void): () => void {
   let stopped = false
   let retry: ReturnType<typeof setTimeout> | undefined

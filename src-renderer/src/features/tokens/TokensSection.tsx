@@ -1,10 +1,9 @@
 import { Plus, Trash2 } from 'lucide-react'
 import { useEffect, useState } from 'react'
 import type { TokenSummary } from '../../../../src-preload/contract/schemas'
-import { Dialog } from '../../components/Dialog'
+import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { RelativeTime } from '../../components/RelativeTime'
 import { EmptyState, ErrorState, Loading } from '../../components/States'
-import type { ApiError } from '../../lib/api-error'
 import { CreateTokenDialog } from './CreateTokenDialog'
 import { useTokensStore } from './tokens-store'
 
@@ -82,43 +81,16 @@ export function TokensSection() {
 
 function RevokeTokenDialog({ token, onClose }: { token: TokenSummary | null; onClose(): void }) {
   const revoke = useTokensStore((s) => s.revoke)
-  const [error, setError] = useState<ApiError | null>(null)
-  const [busy, setBusy] = useState(false)
   return (
-    <Dialog
+    <ConfirmDialog
       open={token !== null}
-      onOpenChange={(open) => {
-        if (!open) {
-          setError(null)
-          onClose()
-        }
-      }}
+      onOpenChange={(open) => !open && onClose()}
       title="Revoke token?"
       description={
         token ? `“${token.name}” (${token.role}, ${token.id}) stops working immediately, including open sessions.` : ''
       }
-    >
-      {error && <ErrorState error={error} />}
-      <div className="dialog-actions">
-        <button type="button" className="btn" onClick={onClose}>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="btn danger"
-          disabled={busy}
-          onClick={() => {
-            if (!token) return
-            setBusy(true)
-            revoke(token.id)
-              .then(onClose)
-              .catch((err: unknown) => setError(err as ApiError))
-              .finally(() => setBusy(false))
-          }}
-        >
-          Revoke {token?.name}
-        </button>
-      </div>
-    </Dialog>
+      confirmLabel={`Revoke ${token?.name ?? ''}`}
+      onConfirm={() => (token ? revoke(token.id) : Promise.resolve())}
+    />
   )
 }
