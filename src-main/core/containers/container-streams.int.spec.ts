@@ -75,6 +75,31 @@ describe('container streams through the SSH tunnel', () => {
     client.close()
   })
 
+  it('follows a container across its own restart, without repeating a line', async () => {
+    const client = await wsClient(serve.url, serve.adminToken)
+    const name = `gd-restart-${Date.now()}`
+    // The counter lives in the container's filesystem, which survives a stop and start.
+    runContainer(
+      name,
+      'n=$(cat /n 2>/dev/null || echo 0); while true; do n=$((n+1)); echo $n > /n; echo "line $n"; sleep 0.01; done',
+    )
+    const streamId = client.openStream('containers.logs', { hostId, containerId: name, tail: 100_000 })
+    const { lines, resumed } = collectLines(client, streamId)
+    await eventually(async () => lines.length >= 100, 15_000, 'first lines')
+    dockerCli(env, ['stop', '-t', '1', name])
+    const beforeRestart = lines.length
+    dockerCli(env, ['start', name])
+    await eventually(async () => lines.length >= beforeRestart + 100, 20_000, 'lines after the restart')
+    const numbers = lines.map((l) => Number(l.text.replace('line ', '')))
+    for (let i = 1; i < numbers.length; i++) {
+      // Strictly increasing: nothing repeated. A kill between writing the counter and echoing may skip one.
+      expect(numbers[i]! - numbers[i - 1]!, `at ${i}: ${numbers[i - 1]} → ${numbers[i]}`).toBeGreaterThanOrEqual(1)
+      expect(numbers[i]! - numbers[i - 1]!).toBeLessThanOrEqual(2)
+    }
+    expect(resumed.length).toBeGreaterThan(0)
+    client.close()
+  })
+
   it('streams stats samples about once a second', async () => {
     const client = await wsClient(serve.url, serve.adminToken)
     const name = `gd-statsstream-${Date.now()}`
