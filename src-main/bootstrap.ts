@@ -63,6 +63,7 @@ export function createHandlers(services: Services): Handlers {
   const { system, tokens, secrets, hosts, containers } = services
   return {
     'system.info': () => system.info(),
+    'session.info': (_input, ctx) => ({ role: ctx.role, actor: ctx.actor }),
     'tokens.list': () => tokens.list(),
     'tokens.create': (input) => tokens.create(input),
     'tokens.revoke': ({ id }) => {

@@ -32,6 +32,7 @@ const route = (
 
 export const REST_ROUTES: RestRoute[] = [
   route('GET', '/v1/system', 'system.info'),
+  route('GET', '/v1/session', 'session.info'),
   route('GET', '/v1/tokens', 'tokens.list'),
   route('POST', '/v1/tokens', 'tokens.create', (_p, body) => body, 201),
   route('DELETE', '/v1/tokens/:id', 'tokens.revoke', (p) => ({ id: p.id }), 204),

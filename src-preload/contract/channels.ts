@@ -4,6 +4,7 @@
  */
 export const REQUEST_METHODS = [
   'system.info',
+  'session.info',
   'tokens.list',
   'tokens.create',
   'tokens.revoke',

@@ -61,6 +61,10 @@ export const SystemInfo = z.object({
 })
 export type SystemInfo = z.infer<typeof SystemInfo>
 
+/** Who the caller is, so the UI can offer only what the caller's role allows. */
+export const SessionInfo = z.object({ role: Role, actor: z.string() })
+export type SessionInfo = z.infer<typeof SessionInfo>
+
 export const TokenSummary = z.object({
   id: z.string(),
   name: z.string(),
@@ -106,6 +110,7 @@ interface RequestSpec {
 /** Every request the renderer or an automation client can make. One entry, one handler. */
 export const requests = {
   'system.info': { input: Empty, output: SystemInfo, permission: 'read' },
+  'session.info': { input: Empty, output: SessionInfo, permission: 'read' },
   'tokens.list': { input: Empty, output: z.array(TokenSummary), permission: 'admin' },
   'tokens.create': { input: CreateTokenInput, output: CreatedToken, permission: 'admin' },
   'tokens.revoke': { input: RevokeTokenInput, output: Empty, permission: 'admin' },

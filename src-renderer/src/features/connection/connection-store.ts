@@ -1,5 +1,7 @@
 import { create } from 'zustand'
-import { isDesktop, setTransport } from '../../lib/api'
+import type { Permission, Role } from '../../../../src-preload/contract/schemas'
+import { roleAllows } from '../../../../src-preload/contract/schemas'
+import { call, isDesktop, setTransport } from '../../lib/api'
 import { forgetToken, storedToken, storeToken } from '../../lib/session-token'
 import type { ConnectionState } from '../../lib/transport'
 import { createWsTransport } from '../../lib/ws-transport'
@@ -10,6 +12,8 @@ interface ConnectionStore {
   status: Status
   detail?: string
   transportKind: 'ipc' | 'websocket' | null
+  /** The caller's role once known (the desktop user is always admin); the server checks it regardless. */
+  role: Role | null
   /** Connects with the desktop IPC bridge, or with the token kept for this browser tab. */
   start(): void
   login(token: string): void
@@ -21,6 +25,7 @@ let stopWatching: (() => void) | null = null
 export const useConnectionStore = create<ConnectionStore>((set, get) => ({
   status: isDesktop() ? 'connected' : 'signed-out',
   transportKind: isDesktop() ? 'ipc' : null,
+  role: isDesktop() ? 'admin' : null,
   start() {
     if (isDesktop() || get().status !== 'signed-out') return
     const token = storedToken()
@@ -31,10 +36,15 @@ export const useConnectionStore = create<ConnectionStore>((set, get) => ({
     stopWatching?.()
     const transport = createWsTransport(token)
     setTransport(transport)
-    set({ status: 'connecting', transportKind: 'websocket', detail: undefined })
+    set({ status: 'connecting', transportKind: 'websocket', detail: undefined, role: null })
     stopWatching = transport.onState((status, detail) => {
       if (status === 'unauthorized') forgetToken()
       set({ status, detail })
+      if (status === 'connected' && get().role === null) {
+        void call('session.info', {})
+          .then(({ role }) => set({ role }))
+          .catch(() => undefined)
+      }
     })
   },
   logout() {
@@ -42,7 +52,7 @@ export const useConnectionStore = create<ConnectionStore>((set, get) => ({
     stopWatching = null
     setTransport(null)
     forgetToken()
-    set({ status: 'signed-out', detail: undefined, transportKind: null })
+    set({ status: 'signed-out', detail: undefined, transportKind: null, role: null })
   },
 }))
 
@@ -54,4 +64,16 @@ export function onReconnected(listener: () => void): () => void {
   return useConnectionStore.subscribe((state, previous) => {
     if (state.status === 'connected' && previous.status === 'reconnecting') listener()
   })
+}
+
+const ROLE_FOR: Record<Permission, string> = { read: 'viewer', operate: 'deployer', admin: 'admin' }
+
+/**
+ * Whether the caller may do something needing `permission`, and the tooltip that says why not. Buttons
+ * are disabled rather than hidden, so a viewer still sees what exists.
+ */
+export function useCan(permission: Permission): { allowed: boolean; reason: string | undefined } {
+  const role = useConnectionStore((state) => state.role)
+  const allowed = role !== null && roleAllows(role, permission)
+  return { allowed, reason: allowed ? undefined : `Needs the ${ROLE_FOR[permission]} role` }
 }

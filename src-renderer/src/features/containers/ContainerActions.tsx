@@ -2,6 +2,7 @@ import { Loader2, Play, RotateCw, Square, Trash2 } from 'lucide-react'
 import type { ContainerSummary } from '../../../../src-preload/contract/containers'
 import { busyKey, useContainersStore } from './containers-store'
 import { useContainerActions } from './use-container-actions'
+import { useCan } from '../connection/connection-store'
 
 interface ContainerActionsProps {
   hostId: string
@@ -14,6 +15,7 @@ interface ContainerActionsProps {
 /** Start or Stop (whichever applies), Restart, Remove. Accessible names include the container's name. */
 export function ContainerActions({ hostId, container, onRemove, compact = false }: ContainerActionsProps) {
   const busy = useContainersStore((s) => s.busy[busyKey(hostId, container.id)])
+  const can = useCan('operate')
   const { act } = useContainerActions(hostId)
   const running = container.state === 'running' || container.state === 'restarting'
   const className = compact ? 'icon-btn' : 'btn'
@@ -22,8 +24,8 @@ export function ContainerActions({ hostId, container, onRemove, compact = false 
       type="button"
       className={`${className} ${extra}`}
       aria-label={`${label} ${container.name}`}
-      title={compact ? label : undefined}
-      disabled={busy !== undefined}
+      title={can.reason ?? (compact ? label : undefined)}
+      disabled={busy !== undefined || !can.allowed}
       onClick={onClick}
     >
       {icon}

@@ -19,6 +19,7 @@ import { matchesFilter } from './container-filter'
 import { ContainerRow } from './ContainerRow'
 import { RemoveContainerDialog } from './RemoveContainerDialog'
 import { useContainerActions } from './use-container-actions'
+import { useCan } from '../connection/connection-store'
 
 const ROW_HEIGHT = 46
 const FULL_WIDTH = containerColumns.reduce((sum, column) => sum + (column.size ?? 0), 0)
@@ -40,6 +41,7 @@ function visibilityFor(width: number): VisibilityState {
 export function ContainersTable({ hostId, containers }: { hostId: string; containers: ContainerSummary[] }) {
   const openContainer = useNavigationStore((s) => s.openContainer)
   const { bulk } = useContainerActions(hostId)
+  const canOperate = useCan('operate')
   const [filter, setFilter] = useState('')
   const [sorting, setSorting] = useState<SortingState>([{ id: 'name', desc: false }])
   const [rowSelection, setRowSelection] = useState<RowSelectionState>({})
@@ -169,7 +171,8 @@ export function ContainersTable({ hostId, containers }: { hostId: string; contai
           <button
             type="button"
             className="btn"
-            disabled={selected.length === 0 || bulkBusy}
+            disabled={selected.length === 0 || bulkBusy || !canOperate.allowed}
+            title={canOperate.reason}
             onClick={() => runBulk('start')}
           >
             <Play size={14} aria-hidden="true" /> Start selected
@@ -177,7 +180,8 @@ export function ContainersTable({ hostId, containers }: { hostId: string; contai
           <button
             type="button"
             className="btn"
-            disabled={selected.length === 0 || bulkBusy}
+            disabled={selected.length === 0 || bulkBusy || !canOperate.allowed}
+            title={canOperate.reason}
             onClick={() => runBulk('stop')}
           >
             <Square size={14} aria-hidden="true" /> Stop selected

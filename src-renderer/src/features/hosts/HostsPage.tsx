@@ -11,6 +11,7 @@ import { hostAddress } from './host-labels'
 import { useHostsStore } from './hosts-store'
 import { RemoveHostDialog } from './RemoveHostDialog'
 import { ReplaceHostKeyDialog } from './ReplaceHostKeyDialog'
+import { useCan } from '../connection/connection-store'
 
 export function HostsPage() {
   // Not the whole store: metrics samples arrive every few seconds and would re-render the page.
@@ -19,13 +20,20 @@ export function HostsPage() {
   )
   const openHost = useNavigationStore((s) => s.openHost)
   const [adding, setAdding] = useState(false)
+  const canAdmin = useCan('admin')
   const [removing, setRemoving] = useState<HostSummary | null>(null)
   const [rekeying, setRekeying] = useState<HostSummary | null>(null)
   return (
     <section className="card" aria-labelledby="hosts-heading">
       <div className="card-head">
         <h2 id="hosts-heading">Docker hosts</h2>
-        <button type="button" className="btn primary" onClick={() => setAdding(true)}>
+        <button
+          type="button"
+          className="btn primary"
+          onClick={() => setAdding(true)}
+          disabled={!canAdmin.allowed}
+          title={canAdmin.reason}
+        >
           <Plus size={14} aria-hidden="true" /> Add host
         </button>
       </div>
@@ -76,7 +84,13 @@ export function HostsPage() {
                   </td>
                   <td className="actions">
                     {host.failure?.code === 'host_key_mismatch' && (
-                      <button type="button" className="btn" onClick={() => setRekeying(host)}>
+                      <button
+                        type="button"
+                        className="btn"
+                        onClick={() => setRekeying(host)}
+                        disabled={!canAdmin.allowed}
+                        title={canAdmin.reason}
+                      >
                         <KeyRound size={14} aria-hidden="true" /> Replace pinned key
                       </button>
                     )}
@@ -85,6 +99,8 @@ export function HostsPage() {
                       className="btn danger"
                       onClick={() => setRemoving(host)}
                       aria-label={`Remove ${host.name}`}
+                      disabled={!canAdmin.allowed}
+                      title={canAdmin.reason}
                     >
                       <Trash2 size={14} aria-hidden="true" /> Remove
                     </button>
