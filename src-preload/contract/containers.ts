@@ -86,7 +86,7 @@ export const LogStreamParams = ContainerTarget.extend({
   timestamps: z.boolean().default(false),
 }).strict()
 
-/** Lines are sent in batches (about every 16 ms) so a fast container cannot flood the transport. */
+/** Lines are sent in batches (about every 33 ms) so a fast container cannot flood the transport. */
 export const LogBatch = z.object({
   lines: z.array(LogLine),
   /** Set on the batch after a reconnect, so the view can mark the gap it did not have to show. */

@@ -36,7 +36,7 @@ interface Pending {
 }
 
 /**
- * A container's log in an xterm: batches arrive ~every 16 ms, are written once per animation frame,
+ * A container's log in an xterm: batches arrive ~every 33 ms, are written once per animation frame,
  * and acknowledged in xterm's write callback so the main process pauses the container's stream when the
  * view lags. Pausing simply stops writing (and so acknowledging): the server stops reading the engine
  * once about 512 kB wait, so nothing is lost however long the pause. Timestamps are always requested, so
