@@ -72,11 +72,12 @@ export class HostConnection {
     if (this.state === 'failed' || this.disposed) throw this.unreachable()
     if (this.state === 'reconnecting') timeoutMs = Math.min(timeoutMs, RECONNECTING_GRACE_MS)
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, timeoutMs)
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer)
+        this.waiters.delete(done)
         resolve()
       }
+      const timer = setTimeout(done, timeoutMs)
       this.waiters.add(done)
     })
     if (this.state === 'connected' && this.client) return this.client
