@@ -19,7 +19,7 @@ import { matchesFilter } from './container-filter'
 import { ContainerRow } from './ContainerRow'
 import { RemoveContainerDialog } from './RemoveContainerDialog'
 import { useContainerActions } from './use-container-actions'
-import { useCan } from '../connection/connection-store'
+import { PermittedButton } from '../connection/PermittedButton'
 
 const ROW_HEIGHT = 46
 const FULL_WIDTH = containerColumns.reduce((sum, column) => sum + (column.size ?? 0), 0)
@@ -41,7 +41,6 @@ function visibilityFor(width: number): VisibilityState {
 export function ContainersTable({ hostId, containers }: { hostId: string; containers: ContainerSummary[] }) {
   const openContainer = useNavigationStore((s) => s.openContainer)
   const { bulk } = useContainerActions(hostId)
-  const canOperate = useCan('operate')
   const [filter, setFilter] = useState('')
   const [sorting, setSorting] = useState<SortingState>([{ id: 'name', desc: false }])
   const [rowSelection, setRowSelection] = useState<RowSelectionState>({})
@@ -168,24 +167,22 @@ export function ContainersTable({ hostId, containers }: { hostId: string; contai
           containers{selected.length > 0 ? ` · ${selected.length} selected` : ''}
         </span>
         <div className="toolbar-end">
-          <button
-            type="button"
+          <PermittedButton
+            permission="operate"
             className="btn"
-            disabled={selected.length === 0 || bulkBusy || !canOperate.allowed}
-            title={canOperate.reason}
+            disabled={selected.length === 0 || bulkBusy}
             onClick={() => runBulk('start')}
           >
             <Play size={14} aria-hidden="true" /> Start selected
-          </button>
-          <button
-            type="button"
+          </PermittedButton>
+          <PermittedButton
+            permission="operate"
             className="btn"
-            disabled={selected.length === 0 || bulkBusy || !canOperate.allowed}
-            title={canOperate.reason}
+            disabled={selected.length === 0 || bulkBusy}
             onClick={() => runBulk('stop')}
           >
             <Square size={14} aria-hidden="true" /> Stop selected
-          </button>
+          </PermittedButton>
         </div>
       </div>
       {rows.length === 0 ? (

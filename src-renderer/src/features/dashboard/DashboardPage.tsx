@@ -5,7 +5,7 @@ import { EmptyState, ErrorState, Loading } from '../../components/States'
 import { AddHostDialog } from '../hosts/AddHostDialog'
 import { useHostsStore } from '../hosts/hosts-store'
 import { HostCard } from './HostCard'
-import { useCan } from '../connection/connection-store'
+import { PermittedButton } from '../connection/PermittedButton'
 
 /** The fleet at a glance: one card per host. Metrics stream only while this page is shown. */
 export function DashboardPage() {
@@ -14,7 +14,6 @@ export function DashboardPage() {
     useShallow((s) => ({ hosts: s.hosts, status: s.status, error: s.error, load: s.load })),
   )
   const [adding, setAdding] = useState(false)
-  const canAdmin = useCan('admin')
   let body: React.ReactNode
   if (status === 'error' && error) body = <ErrorState error={error} onRetry={() => void load()} />
   else if (status === 'loading') body = <Loading label="Loading hosts…" />
@@ -23,15 +22,9 @@ export function DashboardPage() {
       <section className="card">
         <EmptyState title="No hosts yet">
           <p>Add the Docker engine on this computer, or a server you reach over SSH, to see its containers here.</p>
-          <button
-            type="button"
-            className="btn primary"
-            onClick={() => setAdding(true)}
-            disabled={!canAdmin.allowed}
-            title={canAdmin.reason}
-          >
+          <PermittedButton permission="admin" className="btn primary" onClick={() => setAdding(true)}>
             <Plus size={14} aria-hidden="true" /> Add host
-          </button>
+          </PermittedButton>
         </EmptyState>
       </section>
     )
@@ -52,15 +45,9 @@ export function DashboardPage() {
             {hosts.length} host{hosts.length === 1 ? '' : 's'}
           </span>
           <div className="toolbar-end">
-            <button
-              type="button"
-              className="btn primary"
-              onClick={() => setAdding(true)}
-              disabled={!canAdmin.allowed}
-              title={canAdmin.reason}
-            >
+            <PermittedButton permission="admin" className="btn primary" onClick={() => setAdding(true)}>
               <Plus size={14} aria-hidden="true" /> Add host
-            </button>
+            </PermittedButton>
           </div>
         </div>
       )}

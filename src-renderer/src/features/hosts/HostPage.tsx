@@ -11,7 +11,7 @@ import { hostAddress } from './host-labels'
 import { useHostsStore } from './hosts-store'
 import { RemoveHostDialog } from './RemoveHostDialog'
 import { ReplaceHostKeyDialog } from './ReplaceHostKeyDialog'
-import { useCan } from '../connection/connection-store'
+import { PermittedButton } from '../connection/PermittedButton'
 
 export function HostPage({ hostId }: { hostId: string }) {
   // Not the whole store: metrics samples arrive every few seconds and would re-render the page.
@@ -43,7 +43,6 @@ export function HostPage({ hostId }: { hostId: string }) {
 function HostSummaryBar({ host }: { host: HostSummary }) {
   const [removing, setRemoving] = useState<HostSummary | null>(null)
   const [rekeying, setRekeying] = useState<HostSummary | null>(null)
-  const canAdmin = useCan('admin')
   const engine = host.engine
   return (
     <section className="card host-summary" aria-label={`Host ${host.name}`}>
@@ -59,25 +58,13 @@ function HostSummaryBar({ host }: { host: HostSummary }) {
         )}
         <div className="toolbar-end">
           {host.failure?.code === 'host_key_mismatch' && (
-            <button
-              type="button"
-              className="btn"
-              onClick={() => setRekeying(host)}
-              disabled={!canAdmin.allowed}
-              title={canAdmin.reason}
-            >
+            <PermittedButton permission="admin" className="btn" onClick={() => setRekeying(host)}>
               <KeyRound size={14} aria-hidden="true" /> Replace pinned key
-            </button>
+            </PermittedButton>
           )}
-          <button
-            type="button"
-            className="btn danger"
-            onClick={() => setRemoving(host)}
-            disabled={!canAdmin.allowed}
-            title={canAdmin.reason}
-          >
+          <PermittedButton permission="admin" className="btn danger" onClick={() => setRemoving(host)}>
             <Trash2 size={14} aria-hidden="true" /> Remove host
-          </button>
+          </PermittedButton>
         </div>
       </div>
       {host.failure && host.state !== 'connected' && (

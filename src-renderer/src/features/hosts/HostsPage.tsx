@@ -11,7 +11,7 @@ import { hostAddress } from './host-labels'
 import { useHostsStore } from './hosts-store'
 import { RemoveHostDialog } from './RemoveHostDialog'
 import { ReplaceHostKeyDialog } from './ReplaceHostKeyDialog'
-import { useCan } from '../connection/connection-store'
+import { PermittedButton } from '../connection/PermittedButton'
 
 export function HostsPage() {
   // Not the whole store: metrics samples arrive every few seconds and would re-render the page.
@@ -20,22 +20,15 @@ export function HostsPage() {
   )
   const openHost = useNavigationStore((s) => s.openHost)
   const [adding, setAdding] = useState(false)
-  const canAdmin = useCan('admin')
   const [removing, setRemoving] = useState<HostSummary | null>(null)
   const [rekeying, setRekeying] = useState<HostSummary | null>(null)
   return (
     <section className="card" aria-labelledby="hosts-heading">
       <div className="card-head">
         <h2 id="hosts-heading">Docker hosts</h2>
-        <button
-          type="button"
-          className="btn primary"
-          onClick={() => setAdding(true)}
-          disabled={!canAdmin.allowed}
-          title={canAdmin.reason}
-        >
+        <PermittedButton permission="admin" className="btn primary" onClick={() => setAdding(true)}>
           <Plus size={14} aria-hidden="true" /> Add host
-        </button>
+        </PermittedButton>
       </div>
       {status === 'error' && error ? (
         <ErrorState error={error} onRetry={() => void load()} />
@@ -84,26 +77,18 @@ export function HostsPage() {
                   </td>
                   <td className="actions">
                     {host.failure?.code === 'host_key_mismatch' && (
-                      <button
-                        type="button"
-                        className="btn"
-                        onClick={() => setRekeying(host)}
-                        disabled={!canAdmin.allowed}
-                        title={canAdmin.reason}
-                      >
+                      <PermittedButton permission="admin" className="btn" onClick={() => setRekeying(host)}>
                         <KeyRound size={14} aria-hidden="true" /> Replace pinned key
-                      </button>
+                      </PermittedButton>
                     )}
-                    <button
-                      type="button"
+                    <PermittedButton
+                      permission="admin"
                       className="btn danger"
                       onClick={() => setRemoving(host)}
                       aria-label={`Remove ${host.name}`}
-                      disabled={!canAdmin.allowed}
-                      title={canAdmin.reason}
                     >
                       <Trash2 size={14} aria-hidden="true" /> Remove
-                    </button>
+                    </PermittedButton>
                   </td>
                 </tr>
               ))}
