@@ -1,4 +1,4 @@
-import { dockerCli, testbedEnv } from './fixtures/testbed-env'
+import { testbedEnv, testContainers } from './fixtures/testbed-env'
 import { expect, test } from './fixtures/test'
 
 test('an SSH host is added through the UI with its fingerprint confirmed, and a container’s live log lines appear in xterm', async ({
@@ -8,18 +8,8 @@ test('an SSH host is added through the UI with its fingerprint confirmed, and a 
 }) => {
   const env = testbedEnv()
   const name = `gd-e2e-logs-${Date.now()}`
-  const id = dockerCli(env, [
-    'run',
-    '-d',
-    '--name',
-    name,
-    '--label',
-    'glinrdock.test=1',
-    env.busyboxImage,
-    'sh',
-    '-c',
-    'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.2; done',
-  ])
+  const containers = testContainers(env)
+  containers.run(name, 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.2; done')
   try {
     await page.goto(`${serve.url}/#token=${serve.adminToken}`)
     await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Hosts' }).click()
@@ -67,6 +57,6 @@ test('an SSH host is added through the UI with its fingerprint confirmed, and a 
       .toBeGreaterThan(first + 5)
     expect(consoleErrors).toEqual([])
   } finally {
-    dockerCli(env, ['rm', '-f', id])
+    containers.removeAll()
   }
 })
