@@ -3,9 +3,8 @@ import type { LogBatch, LogLine } from '../../../src-preload/contract/containers
 import { LogDemuxer, mapDockerError } from '../../infra/docker'
 import type { StreamControl, StreamSink } from '../rpc/stream-channel'
 import { AppError, isAppError, toErrorBody } from '../shared/app-error'
-import type { HostConnection } from '../hosts/host-connection'
 import type { HostConnections } from '../hosts/host-connections'
-import { dockerSinceFromTimestamp } from './docker-time'
+import { dockerSince } from '../../../src-preload/contract/docker-time'
 
 export interface LogStreamParams {
   hostId: string
@@ -100,7 +99,9 @@ export function openLogStream(
         options.tail = params.tail
         if (params.since) options.since = params.since
       } else if (lastTimestamp) {
-        options.since = dockerSinceFromTimestamp(lastTimestamp)
+        const since = dockerSince(lastTimestamp)
+        if (!since) throw new AppError('internal', `Not an RFC 3339 timestamp: ${lastTimestamp}`)
+        options.since = since
         skip = { timestamp: lastTimestamp, remaining: sentAtLastTimestamp }
       }
       stream = (await container.logs(options as never)) as unknown as Readable
@@ -147,16 +148,13 @@ export function openLogStream(
         await followOnce(first)
         first = false
         if (closed) return
-        if (connection.state !== 'connected') await waitUntilConnected(connection)
+        if (connection.state !== 'connected') await connection.whenConnected()
         else if (!(await isRunning())) await waitForChange()
         resumedPending = true
       } catch (err) {
         if (closed) return
-        if (isAppError(err) && err.code === 'docker_unreachable' && connection.state !== 'failed') {
+        if (await connection.recoverFrom(err)) {
           first = first && lastTimestamp === null
-          // The request can fail before the tunnel itself has noticed the link is gone: do not spin.
-          await new Promise((resolve) => setTimeout(resolve, 200))
-          await waitUntilConnected(connection).catch(() => undefined)
           resumedPending = !first
           continue
         }
@@ -182,5 +180,3 @@ export function openLogStream(
   void run()
   return { close: () => finish() }
 }
-
-const waitUntilConnected = (connection: HostConnection): Promise<void> => connection.whenConnected()

@@ -52,11 +52,7 @@ export function openStatsStream(
         await connection.whenConnected()
       } catch (err) {
         if (closed) return
-        if (isAppError(err) && err.code === 'docker_unreachable' && connection.state !== 'failed') {
-          await new Promise((resolve) => setTimeout(resolve, 200))
-          await connection.whenConnected().catch(() => undefined)
-          continue
-        }
+        if (await connection.recoverFrom(err)) continue
         finish(isAppError(err) ? err : new AppError('internal', 'Stats stream failed'))
         return
       }

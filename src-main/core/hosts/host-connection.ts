@@ -92,6 +92,18 @@ export class HostConnection {
     if (this.state !== 'connected') throw this.unreachable()
   }
 
+  /**
+   * After a failed engine request: if the link (not the request) failed, waits until it is back and
+   * answers true, so a long-lived stream can resume; false for anything else, which the caller reports.
+   */
+  async recoverFrom(err: unknown): Promise<boolean> {
+    if (!isAppError(err) || err.code !== 'docker_unreachable' || this.state === 'failed') return false
+    // The request can fail before the tunnel itself has noticed the link is gone: do not spin.
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    await this.whenConnected().catch(() => undefined)
+    return true
+  }
+
   dispose(): void {
     this.disposed = true
     clearTimeout(this.retryTimer)

@@ -7,7 +7,7 @@ import type {
   ProbeResult,
 } from '../../../src-preload/contract/hosts'
 import type { SecretBox } from '../../infra/secrets/secret-box'
-import { lookupKnownHosts, SshTunnel } from '../../infra/ssh'
+import { lookupKnownHosts, probeHostKey } from '../../infra/ssh'
 import type { EventBus } from '../events/event-bus'
 import { AppError } from '../shared/app-error'
 import { newId } from '../shared/ids'
@@ -162,7 +162,7 @@ export class HostService {
   }
 
   private async probeKey(host: string, port: number): Promise<{ fingerprint: string; keyType: string }> {
-    return SshTunnel.probeHostKey({ host, port, timeoutMs: this.options.probeTimeoutMs ?? 10_000 })
+    return probeHostKey({ host, port, timeoutMs: this.options.probeTimeoutMs ?? 10_000 })
   }
 
   private knownHostsVerdict(host: string, port: number, fingerprint: string): ProbeResult['knownHosts'] {

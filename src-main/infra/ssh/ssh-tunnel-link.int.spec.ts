@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { request } from 'node:http'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { testbedEnv } from '../../../e2e/fixtures/testbed-env'
 import { createLogger } from '../logging/logger'
@@ -137,53 +136,4 @@ describe('SshTunnel link handling (test bed sshd)', () => {
     expect(proxy.upstreamPorts).toHaveLength(1)
     await expect(tunnel.openRemoteSocket()).rejects.toMatchObject({ code: 'docker_unreachable' })
   })
-
-  it('measures 200 container listings through the tunnel (reported, not asserted)', async () => {
-    tunnel = new SshTunnel({
-      target: {
-        host: env.sshHost,
-        port: env.sshPort,
-        username: env.sshUser,
-        auth: { kind: 'key', privateKey: readFileSync(env.clientKey, 'utf8') },
-      },
-      pinnedFingerprint: env.hostKeyFingerprint,
-      remoteSocketPath: env.remoteSocketPath,
-      logger,
-    })
-    await stateEventsUntil(tunnel, ['connected'], { start: true })
-    const pooled = await timeRequests(tunnel.createAgent())
-    // A channel per request shows the ~44 ms stalls if sshd's side of the connection still runs Nagle.
-    const perRequest = await timeRequests(tunnel.createAgent({ keepAlive: false }))
-    const local = await timeRequests(undefined)
-    console.log(
-      [
-        'GET /containers/json?all=1, 200 requests:',
-        `  tunnel, keep-alive agent:  ${summary(pooled)}`,
-        `  tunnel, channel per call:  ${summary(perRequest)}`,
-        `  local socket (reference):  ${summary(local)}`,
-      ].join('\n'),
-    )
-  })
 })
-
-async function timeRequests(agent: ReturnType<SshTunnel['createAgent']> | undefined): Promise<number[]> {
-  const times: number[] = []
-  for (let i = 0; i < 220; i++) {
-    const started = process.hrtime.bigint()
-    await new Promise<void>((done, fail) => {
-      const options = agent ? { agent, host: 'docker' } : { socketPath: env.dockerSocket }
-      request({ ...options, path: '/containers/json?all=1' }, (res) => res.resume().on('end', done))
-        .on('error', fail)
-        .end()
-    })
-    // The first 20 warm up the JIT and the HTTP connection.
-    if (i >= 20) times.push(Number(process.hrtime.bigint() - started) / 1e6)
-  }
-  return times.sort((a, b) => a - b)
-}
-
-function summary(sorted: number[]): string {
-  const at = (q: number) => (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN).toFixed(2)
-  const stalls = sorted.filter((t) => t > 30).length
-  return `median ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms, >30 ms: ${stalls}`
-}

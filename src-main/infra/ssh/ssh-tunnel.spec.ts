@@ -30,6 +30,17 @@ async function closedPort(): Promise<number> {
   return port
 }
 
+/** A tunnel to a port that refuses every connection (it never gets past TCP). */
+async function refusedTunnel(overrides: Partial<SshTunnelOptions> = {}): Promise<SshTunnel> {
+  const target = {
+    host: '127.0.0.1',
+    port: await closedPort(),
+    username: 'root',
+    auth: { kind: 'agent' as const, agentSocket: '/x' },
+  }
+  return tunnel({ target, ...overrides })
+}
+
 afterEach(() => {
   for (const t of tunnels.splice(0)) t.dispose()
 })
@@ -44,15 +55,7 @@ describe('SshTunnel (no server)', () => {
   })
 
   it('keeps retrying with growing, jittered delays while the host refuses connections', async () => {
-    const t = tunnel({
-      target: {
-        host: '127.0.0.1',
-        port: await closedPort(),
-        username: 'root',
-        auth: { kind: 'agent', agentSocket: '/x' },
-      },
-      backoff: { initialMs: 10, maxMs: 40 },
-    })
+    const t = await refusedTunnel({ backoff: { initialMs: 10, maxMs: 40 } })
     const events: TunnelStateEvent[] = []
     t.on('state', (e) => events.push(e))
     t.start()
@@ -65,16 +68,7 @@ describe('SshTunnel (no server)', () => {
   })
 
   it('fails a request that waits longer than connectWaitMs with docker_unreachable', async () => {
-    const t = tunnel({
-      target: {
-        host: '127.0.0.1',
-        port: await closedPort(),
-        username: 'root',
-        auth: { kind: 'agent', agentSocket: '/x' },
-      },
-      backoff: { initialMs: 50, maxMs: 50 },
-      connectWaitMs: 200,
-    })
+    const t = await refusedTunnel({ backoff: { initialMs: 50, maxMs: 50 }, connectWaitMs: 200 })
     t.start()
     const started = Date.now()
     await expect(t.openRemoteSocket()).rejects.toMatchObject({ code: 'docker_unreachable' })
@@ -82,15 +76,7 @@ describe('SshTunnel (no server)', () => {
   })
 
   it('surfaces the wait failure as an HTTP request error through the agent', async () => {
-    const t = tunnel({
-      target: {
-        host: '127.0.0.1',
-        port: await closedPort(),
-        username: 'root',
-        auth: { kind: 'agent', agentSocket: '/x' },
-      },
-      connectWaitMs: 100,
-    })
+    const t = await refusedTunnel({ connectWaitMs: 100 })
     t.start()
     const err = await new Promise<Error>((resolve) => {
       request({ agent: t.createAgent(), host: 'docker', path: '/_ping' }).on('error', resolve).end()
@@ -99,15 +85,7 @@ describe('SshTunnel (no server)', () => {
   })
 
   it('stops reconnecting and rejects waiting requests once disposed', async () => {
-    const t = tunnel({
-      target: {
-        host: '127.0.0.1',
-        port: await closedPort(),
-        username: 'root',
-        auth: { kind: 'agent', agentSocket: '/x' },
-      },
-      backoff: { initialMs: 10, maxMs: 10 },
-    })
+    const t = await refusedTunnel({ backoff: { initialMs: 10, maxMs: 10 } })
     const states: string[] = []
     t.on('state', (e) => states.push(e.state))
     t.start()

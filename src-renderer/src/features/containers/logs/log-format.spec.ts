@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { plainLine, renderLine, sanitize } from './log-format'
-import { dockerSince, timestampKey } from './log-time'
+import { dockerSince } from '../../../../../src-preload/contract/docker-time'
+import { timestampKey } from './log-time'
 import { LineRing } from './line-ring'
 
 describe('log lines in the terminal', () => {

@@ -9,7 +9,8 @@ import { cssVar, onColorSchemeChange } from '../../../lib/theme'
 import { onReconnected } from '../../connection/connection-store'
 import { LineRing } from './line-ring'
 import { plainLine, renderLine, RESUMED_TEXT, type HeldLine } from './log-format'
-import { dockerSince, timestampKey } from './log-time'
+import { dockerSince } from '../../../../../src-preload/contract/docker-time'
+import { timestampKey } from './log-time'
 
 export interface LogViewStatus {
   /** `open` until the stream ends: cleanly (`ended`) or with an error (link lost, container removed). */
