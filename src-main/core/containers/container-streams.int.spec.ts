@@ -78,10 +78,11 @@ describe('container streams through the SSH tunnel', () => {
   it('follows a container across its own restart, without repeating a line', async () => {
     const client = await wsClient(serve.url, serve.adminToken)
     const name = `gd-restart-${Date.now()}`
-    // The counter lives in the container's filesystem, which survives a stop and start.
+    // The counter lives in the container's filesystem, which survives a stop and start; it is replaced by a
+    // rename, so the SIGKILL of `docker stop` cannot leave it empty (which would restart the count at 1).
     runContainer(
       name,
-      'n=$(cat /n 2>/dev/null || echo 0); while true; do n=$((n+1)); echo $n > /n; echo "line $n"; sleep 0.01; done',
+      'n=$(cat /n 2>/dev/null || echo 0); while true; do n=$((n+1)); echo $n > /n.new; busybox mv /n.new /n; echo "line $n"; sleep 0.01; done',
     )
     const streamId = client.openStream('containers.logs', { hostId, containerId: name, tail: 100_000 })
     const { lines, resumed } = collectLines(client, streamId)
