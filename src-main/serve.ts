@@ -1,15 +1,16 @@
-import { closeSync, openSync, writeSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { createCore } from './bootstrap'
 import { isAppError } from './core/shared/app-error'
 import { createLogger } from './infra/logging/logger'
 import { KeyFileWrapper } from './infra/secrets/key-file-wrapper'
 import { isLoopback, parseServeArgs, USAGE, UsageError } from './server/cli-options'
+import { mintFirstAdminToken, resetAdminToken } from './server/admin-token'
 import { startHttpServer } from './server/http-server'
 
 /** Headless mode: the same core as the desktop app, behind HTTP + WebSocket with token auth. */
 async function main(): Promise<void> {
   const logger = createLogger()
+  installLastResortHandlers(logger)
   let options
   try {
     options = parseServeArgs(process.argv.slice(2))
@@ -28,17 +29,16 @@ async function main(): Promise<void> {
     keyWrapper: (dir) => new KeyFileWrapper(join(dir, 'secret.key')),
   })
 
-  if (core.tokens.isEmpty()) {
-    const admin = core.tokens.create({ name: 'admin (first start)', role: 'admin' })
-    const path = join(dataDir, 'admin-token')
-    const fd = openSync(path, 'w', 0o600)
-    try {
-      writeSync(fd, `${admin.token}\n`)
-    } finally {
-      closeSync(fd)
-    }
-    process.stdout.write(`admin token written to ${path}\n`)
+  if (options.resetAdminToken) {
+    const created = resetAdminToken(core.tokens)
+    process.stdout.write(
+      `new admin token "${created.name}" (shown once; store it, then revoke tokens you no longer trust):\n${created.token}\n`,
+    )
+    core.dispose()
+    return
   }
+  const tokenPath = mintFirstAdminToken(core.tokens, dataDir)
+  if (tokenPath) process.stdout.write(`admin token written to ${tokenPath}\n`)
 
   if (!isLoopback(options.host)) {
     logger.warn({ host: options.host }, 'listening on a non-loopback address: anyone who can reach it can try tokens')
@@ -72,6 +72,22 @@ async function main(): Promise<void> {
   }
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))
+}
+
+/**
+ * Every request, stream and event handler has its own error barrier; these catch what slipped past
+ * one. A rejected promise nobody awaited is a bug in one request: log it and keep serving. A thrown
+ * exception may have left shared state half-updated, so the process logs it and exits non-zero, and
+ * the supervisor (the systemd unit in docs/) starts it again.
+ */
+function installLastResortHandlers(logger: ReturnType<typeof createLogger>): void {
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason }, 'unhandled rejection (a request failed without an error barrier)')
+  })
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception: exiting for the supervisor to restart')
+    process.exit(70)
+  })
 }
 
 main().catch((err: unknown) => {

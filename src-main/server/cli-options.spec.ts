@@ -11,7 +11,9 @@ describe('serve options', () => {
       port: DEFAULT_PORT,
       allowRemote: false,
       allowedHosts: [],
+      resetAdminToken: false,
     })
+    expect(parseServeArgs(['--reset-admin-token'], env).resetAdminToken).toBe(true)
   })
 
   it('reads --data-dir and --listen in both spellings, IPv6 included', () => {

@@ -7,6 +7,8 @@ export interface ServeOptions {
   port: number
   allowRemote: boolean
   allowedHosts: string[]
+  /** Mint a new admin token, print it, and exit: the recovery when no admin token is left. */
+  resetAdminToken: boolean
 }
 
 export const DEFAULT_PORT = 7878
@@ -14,11 +16,14 @@ export const DEFAULT_PORT = 7878
 export class UsageError extends Error {}
 
 export const USAGE = `Usage: npm run serve -- [--data-dir DIR] [--listen HOST:PORT] [--allow-remote] [--allowed-host NAME]...
+       npm run serve -- [--data-dir DIR] --reset-admin-token
 
   --data-dir DIR       where the store lives (default: $GLINRDOCK_DATA_DIR or the platform's user-data folder)
   --listen HOST:PORT   address to bind (default 127.0.0.1:${DEFAULT_PORT}; [::1]:PORT for IPv6)
   --allow-remote       required to bind an address that is not loopback
-  --allowed-host NAME  also answer requests whose Host header is NAME (a DNS name you serve this under)`
+  --allowed-host NAME  also answer requests whose Host header is NAME (a DNS name you serve this under)
+  --reset-admin-token  create a new admin token, print it to this terminal and exit (when every admin
+                       token is lost; run it as the user that owns the data dir)`
 
 export function isLoopback(host: string): boolean {
   if (host === 'localhost') return true
@@ -40,6 +45,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     port: DEFAULT_PORT,
     allowRemote: false,
     allowedHosts: [],
+    resetAdminToken: false,
   }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
@@ -61,6 +67,9 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
         break
       case '--allow-remote':
         options.allowRemote = true
+        break
+      case '--reset-admin-token':
+        options.resetAdminToken = true
         break
       case '--allowed-host':
         options.allowedHosts.push(value())

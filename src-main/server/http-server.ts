@@ -1,15 +1,14 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { ErrorBody } from '../../src-preload/contract/errors'
-import { WS_PATH } from '../../src-preload/contract/ws-protocol'
+import Fastify, { type FastifyError, type FastifyRequest } from 'fastify'
+import fastifyWebsocket from '@fastify/websocket'
 import type { Core } from '../bootstrap'
-import { AppError, isAppError, toErrorBody } from '../core/shared/app-error'
 import type { Logger } from '../infra/logging/logger'
-import { HTTP_STATUS } from './http-status'
-import { authenticateRequest, createHostGuard, hostForUrl } from './request-guards'
-import { matchRoute } from './rest-routes'
-import { securityHeaders, serveStatic } from './static-files'
-import { attachWebSocket } from './ws-transport'
+import { registerApi, UNAUTHORIZED } from './api-routes'
+import { errorBodyFor, sendError } from './http-errors'
+import { authenticateRequest, createHostGuard, hostForUrl, singleHostHeader } from './request-guards'
+import { registerRenderer, securityHeaders } from './static-files'
+import { registerWebSocket, WS_MAX_MESSAGE_BYTES } from './ws-transport'
 
 export interface HttpServerOptions {
   core: Core
@@ -19,6 +18,8 @@ export interface HttpServerOptions {
   rendererDir: string
   /** Extra Host header names accepted besides the listen address, localhost and 127.0.0.1. */
   allowedHosts?: string[]
+  /** REST requests one token may make per minute (default 1,200). */
+  restRatePerMinute?: number
 }
 
 export interface RunningServer {
@@ -29,140 +30,115 @@ export interface RunningServer {
 
 const MAX_BODY_BYTES = 1024 * 1024
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = body === undefined ? '' : JSON.stringify(body)
-  securityHeaders(res)
-  res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Cache-Control': 'no-store',
-    'Content-Length': Buffer.byteLength(text),
-  })
-  res.end(text)
-}
-
-function sendError(res: ServerResponse, error: ErrorBody, headers: Record<string, string> = {}): void {
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
-  sendJson(res, HTTP_STATUS[error.code], { error })
-}
-
-async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size > MAX_BODY_BYTES) throw new AppError('validation', 'Request body is larger than 1 MiB')
-    chunks.push(chunk)
-  }
-  if (size === 0) return undefined
-  // Requiring JSON keeps cross-site form posts out: a browser cannot send this type without CORS preflight.
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
-    throw new AppError('validation', 'Content-Type must be application/json')
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'))
-  } catch {
-    throw new AppError('validation', 'Request body is not valid JSON')
-  }
-}
-
+/**
+ * The headless transport. Fastify owns parsing of request targets, headers, bodies and static paths;
+ * our code sees only requests it has already parsed, and every failure on the way is a 4xx, never a throw.
+ * Order for every request: request-target form → one Host header → Host guard (421) → the route's own
+ * guards (token for /v1, Origin for the WebSocket) → parameters and body → the contract.
+ */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
-  const { core, logger } = options
-  const log = logger.child({ scope: 'http' })
-  const server = createServer()
-  let hostAllowed: (req: IncomingMessage) => boolean = () => false
+  const { core } = options
+  const log = options.logger.child({ scope: 'http' })
+  let hostAllowed: (host: string) => boolean = () => false
 
-  async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const method = req.method ?? 'GET'
-    if (url.pathname === '/v1/health' && method === 'GET') {
-      sendJson(res, 200, { status: 'ok', version: core.system.info().version })
-      return
+  const app = Fastify({
+    logger: false,
+    bodyLimit: MAX_BODY_BYTES,
+    routerOptions: { maxParamLength: 256 },
+    return503OnClosing: true,
+    forceCloseConnections: true,
+    // Slow clients must not pin connections: headers within 10 s, the whole request within 30 s.
+    connectionTimeout: 120_000,
+    requestTimeout: 30_000,
+    keepAliveTimeout: 5_000,
+    // A malformed URL fails in the router, before any hook: answer it with the same guards in front.
+    frameworkErrors: (err, req, reply) => {
+      const early = guardRequest(req)
+      if (early) return sendError(reply, early.error, early.headers)
+      if (req.url.startsWith('/v1') && !authenticateRequest(req, core.tokens)) return sendError(reply, UNAUTHORIZED)
+      sendError(reply, errorBodyFor(err))
+    },
+  })
+
+  function guardRequest(
+    req: FastifyRequest,
+  ): { error: Parameters<typeof sendError>[1]; headers?: Record<string, string> } | null {
+    // Only origin-form targets: an absolute URL would carry an authority the Host guard never sees.
+    if (!req.raw.url?.startsWith('/')) {
+      return { error: { code: 'validation', message: 'The request target must be a path' } }
     }
-    const matched = matchRoute(method, url.pathname)
-    if (!matched) return sendError(res, { code: 'not_found', message: `No route ${method} ${url.pathname}` })
-    // Authenticate before revealing anything else about the route (even its allowed methods).
-    const caller = authenticateRequest(req, core.tokens)
-    if (!caller) {
-      return sendError(
-        res,
-        { code: 'unauthorized', message: 'A valid token is required in the Authorization header (Bearer)' },
-        { 'WWW-Authenticate': 'Bearer' },
-      )
-    }
-    if ('allowed' in matched) {
-      return sendError(
-        res,
-        { code: 'not_found', message: `No route ${method} ${url.pathname}` },
-        { Allow: matched.allowed.join(', ') },
-      )
-    }
-    const body = await readJsonBody(req)
-    const input = matched.route.input(matched.params, body ?? {}, url.searchParams)
-    const value = await core.dispatcher.invoke(matched.route.request, input, {
-      role: caller.role,
-      actor: `token:${caller.id}`,
-    })
-    if (matched.route.render) {
-      const { contentType, body: text } = matched.route.render(value)
-      securityHeaders(res)
-      res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' })
-      res.end(text)
-    } else if (matched.route.status === 204) {
-      securityHeaders(res)
-      res.writeHead(204, { 'Cache-Control': 'no-store' })
-      res.end()
-    } else {
-      sendJson(res, matched.route.status ?? 200, value)
-    }
+    const host = singleHostHeader(req.raw.rawHeaders)
+    if (host === null) return { error: { code: 'validation', message: 'Exactly one Host header is required' } }
+    if (!hostAllowed(host))
+      return { error: { code: 'misdirected', message: 'This server does not answer for that Host' } }
+    return null
   }
 
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const started = process.hrtime.bigint()
-    // Only the path is ever logged: a query string could hold a token pasted by mistake.
-    const url = new URL(req.url ?? '/', 'http://internal')
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6
-      log.info(
-        { method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(ms * 10) / 10 },
-        'request',
-      )
-    })
-    if (!hostAllowed(req)) {
-      sendError(res, { code: 'misdirected', message: 'This server does not answer for that Host' })
-      return
-    }
-    if (url.pathname === '/v1' || url.pathname.startsWith('/v1/')) {
-      handleApi(req, res, url).catch((err: unknown) => {
-        if (!isAppError(err)) log.error({ err, path: url.pathname }, 'unhandled error')
-        if (!res.headersSent) sendError(res, toErrorBody(err))
-        else res.destroy()
-      })
-      return
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendError(res, { code: 'not_found', message: 'Not found' })
-      return
-    }
-    serveStatic(options.rendererDir, url.pathname, res, req.method === 'HEAD')
+  app.addHook('onRequest', async (req, reply) => {
+    const early = guardRequest(req)
+    if (early) return sendError(reply, early.error, early.headers)
+  })
+  app.addHook('onSend', async (_req, reply, payload) => {
+    securityHeaders(reply)
+    return payload
+  })
+  // Only the path is logged: a query string could hold a token pasted by mistake.
+  app.addHook('onResponse', async (req, reply) => {
+    log.info(
+      {
+        method: req.method,
+        path: (req.raw.url ?? '').split('?')[0]!.slice(0, 256),
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request',
+    )
   })
 
-  const ws = attachWebSocket(server, { core, logger, path: WS_PATH, hostAllowed: (req) => hostAllowed(req) })
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject)
-      resolve()
-    })
+  // The one error barrier for everything a route or hook throws: AppErrors keep their code, the
+  // framework's own 4xx become ours, anything else is `internal` for this request and a log line.
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const body = errorBodyFor(err)
+    if (body.code === 'internal') log.error({ err, path: req.routeOptions.url }, 'unhandled error')
+    if (reply.sent || reply.raw.headersSent) {
+      reply.raw.destroy()
+      return
+    }
+    sendError(reply, body)
   })
-  const port = (server.address() as AddressInfo).port
+
+  app.removeAllContentTypeParsers()
+  // Requiring JSON keeps cross-site form posts out: a browser cannot send this type without CORS preflight.
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body: string, done) =>
+    // An empty body with a JSON type (`fetch(url, {method: 'POST', headers})`) means "no input".
+    body === '' ? done(null, undefined) : parseJson(req, body, done),
+  )
+
+  await app.register(fastifyWebsocket, { options: { maxPayload: WS_MAX_MESSAGE_BYTES } })
+  await app.register(async (scope) => registerWebSocket(scope, { core, logger: options.logger }))
+  await app.register(async (scope) => registerApi(scope, { core, ratePerMinute: options.restRatePerMinute ?? 1200 }))
+  const rendererFallback = await registerRenderer(app, options.rendererDir)
+  // Unknown /v1 paths say 401 before 404, so an anonymous caller learns nothing about the routes;
+  // every other GET is a client-side route of the renderer.
+  app.setNotFoundHandler((req, reply) => {
+    const path = (req.raw.url ?? '').split('?')[0]!
+    if (path === '/v1' || path.startsWith('/v1/')) {
+      if (!authenticateRequest(req, core.tokens)) return sendError(reply, UNAUTHORIZED)
+      return sendError(reply, { code: 'not_found', message: `No route ${req.method} ${path.slice(0, 200)}` })
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return sendError(reply, { code: 'not_found', message: 'Not found' })
+    return rendererFallback(reply)
+  })
+
+  await app.listen({ port: options.port, host: options.host })
+  const port = (app.server.address() as AddressInfo).port
   hostAllowed = createHostGuard(options.host, port, options.allowedHosts)
 
   return {
     url: `http://${hostForUrl(options.host)}:${port}`,
-    server,
-    close: async () => {
-      ws.close()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-    },
+    server: app.server,
+    close: () => app.close(),
   }
 }

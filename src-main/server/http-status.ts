@@ -12,6 +12,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   host_key_mismatch: 409,
   misdirected: 421,
   ssh_auth_failed: 422,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,
   secrets_unavailable: 500,

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http'
+import type { IncomingHttpHeaders } from 'node:http'
 import type { AuthenticatedToken, TokenService } from '../core/tokens'
 
 /**
@@ -14,21 +14,38 @@ export function createHostGuard(listenHost: string, port: number, extraHosts: st
     allowed.add(name)
     allowed.add(`${name}:${port}`)
   }
-  return (req: IncomingMessage): boolean => allowed.has((req.headers.host ?? '').toLowerCase())
+  return (host: string): boolean => allowed.has(host.toLowerCase())
+}
+
+/**
+ * The Host header, or null when there is none or more than one: Node keeps the first of duplicates, a
+ * proxy in front may keep the last, and the guard must judge the same value everyone acts on.
+ */
+export function singleHostHeader(rawHeaders: string[]): string | null {
+  let host: string | null = null
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i]!.toLowerCase() !== 'host') continue
+    if (host !== null) return null
+    host = rawHeaders[i + 1]!
+  }
+  return host
 }
 
 export const hostForUrl = (host: string): string => (host.includes(':') ? `[${host}]` : host)
 
 /** Tokens are read from `Authorization: Bearer` only; query strings and cookies end up in logs and history. */
-export function bearerToken(req: IncomingMessage): string | null {
-  const header = req.headers.authorization
+export function bearerToken(headers: IncomingHttpHeaders): string | null {
+  const header = headers.authorization
   if (!header) return null
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
   return match ? match[1]! : null
 }
 
-export function authenticateRequest(req: IncomingMessage, tokens: TokenService): AuthenticatedToken | null {
-  const token = bearerToken(req)
+export function authenticateRequest(
+  req: { headers: IncomingHttpHeaders },
+  tokens: TokenService,
+): AuthenticatedToken | null {
+  const token = bearerToken(req.headers)
   return token ? tokens.authenticate(token) : null
 }
 
@@ -36,14 +53,14 @@ export function authenticateRequest(req: IncomingMessage, tokens: TokenService):
  * A WebSocket may only be opened by a page from this very server. Browsers always send Origin on
  * WebSocket handshakes; non-browser clients may omit it and still have to present a token.
  */
-export function sameOrigin(req: IncomingMessage): boolean {
-  const origin = req.headers.origin
+export function sameOrigin(headers: IncomingHttpHeaders): boolean {
+  const origin = headers.origin
   if (origin === undefined) return true
   try {
     const url = new URL(origin)
     return (
       (url.protocol === 'http:' || url.protocol === 'https:') &&
-      url.host.toLowerCase() === (req.headers.host ?? '').toLowerCase()
+      url.host.toLowerCase() === (headers.host ?? '').toLowerCase()
     )
   } catch {
     return false

@@ -134,7 +134,8 @@ describe('REST API', () => {
       headers: { Authorization: `Bearer ${serve.adminToken}`, 'Content-Type': 'text/plain' },
       body: '{"name":"x","role":"admin"}',
     })
-    expect(formPost.status).toBe(400)
+    expect(formPost.status).toBe(415)
+    expect(await formPost.json()).toMatchObject({ error: { code: 'unsupported_media_type' } })
     expect((await api('/v1/nope')).status).toBe(404)
   })
 

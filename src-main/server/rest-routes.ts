@@ -4,7 +4,8 @@ type Params = Record<string, string>
 
 export interface RestRoute {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
-  pattern: RegExp
+  /** Fastify's syntax (`/v1/tokens/:id`); the framework's router decodes parameters, never our code. */
+  path: string
   /** The contract request this route runs: REST and the renderer share one service and one schema. */
   request: RequestMethod
   status?: number
@@ -23,8 +24,7 @@ const route = (
 ): RestRoute => ({
   render,
   method,
-  // `/v1/tokens/:id` → named capture groups; a parameter never spans a slash.
-  pattern: new RegExp(`^${path.replace(/:([a-zA-Z]+)/g, '(?<$1>[^/]+)')}$`),
+  path,
   request,
   input,
   status,
@@ -52,7 +52,7 @@ export const REST_ROUTES: RestRoute[] = [
     'DELETE',
     '/v1/hosts/:id/containers/:cid',
     'containers.remove',
-    (p, _b, q) => ({ ...target(p), ...(q.has('force') ? { force: isTrue(q.get('force')) } : {}) }),
+    (p, _b, q) => ({ ...target(p), ...(q.has('force') ? { force: strictBoolean(q.get('force')) } : {}) }),
     204,
   ),
   route(
@@ -61,9 +61,9 @@ export const REST_ROUTES: RestRoute[] = [
     'containers.logs',
     (p, _b, q) => ({
       ...target(p),
-      ...(q.has('tail') ? { tail: q.get('tail') === 'all' ? undefined : Number(q.get('tail')) } : {}),
+      ...(q.has('tail') ? { tail: q.get('tail') === 'all' ? undefined : strictInteger(q.get('tail')) } : {}),
       ...(q.has('since') ? { since: q.get('since') } : {}),
-      ...(q.has('timestamps') ? { timestamps: isTrue(q.get('timestamps')) } : {}),
+      ...(q.has('timestamps') ? { timestamps: strictBoolean(q.get('timestamps')) } : {}),
     }),
     200,
     (value) => ({ contentType: 'text/plain; charset=utf-8', body: logsAsText(value as LogsValue) }),
@@ -83,30 +83,25 @@ function asObject(body: unknown): Record<string, unknown> {
 
 /** `?t=10` like the Engine API, or `{"timeoutSeconds":10}` in the body. */
 function withTimeout(params: Params, body: unknown, query: URLSearchParams): unknown {
-  const timeout = query.has('t') ? Number(query.get('t')) : asObject(body).timeoutSeconds
+  const timeout = query.has('t') ? strictInteger(query.get('t')) : asObject(body).timeoutSeconds
   return { ...target(params), ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}) }
 }
 
-const isTrue = (value: string | null): boolean => value === '1' || value === 'true'
+/** `true`/`1` and `false`/`0`; anything else goes on as a string for the schema to refuse. */
+function strictBoolean(value: string | null): boolean | string | null {
+  if (value === 'true' || value === '1') return true
+  if (value === 'false' || value === '0') return false
+  return value
+}
+
+/**
+ * Decimal digits only: `Number()` would read `''` as 0 (an immediate kill for `stop?t=`) and `0x10` as 16.
+ * Anything else is passed on as the string it is, so the schema refuses it and names the field.
+ */
+export function strictInteger(value: string | null): number | string | null {
+  return value !== null && /^\d{1,10}$/.test(value) ? Number(value) : value
+}
 
 function logsAsText(value: LogsValue): string {
   return value.lines.map((line) => (line.timestamp ? `${line.timestamp} ${line.text}\n` : `${line.text}\n`)).join('')
-}
-
-export function matchRoute(
-  method: string,
-  pathname: string,
-): { route: RestRoute; params: Params } | { allowed: string[] } | null {
-  const allowed: string[] = []
-  for (const candidate of REST_ROUTES) {
-    const match = candidate.pattern.exec(pathname)
-    if (!match) continue
-    if (candidate.method === method) {
-      const params: Params = {}
-      for (const [key, value] of Object.entries(match.groups ?? {})) params[key] = decodeURIComponent(value)
-      return { route: candidate, params }
-    }
-    allowed.push(candidate.method)
-  }
-  return allowed.length > 0 ? { allowed } : null
 }

@@ -1,17 +1,7 @@
-import { createReadStream, existsSync, statSync } from 'node:fs'
-import type { ServerResponse } from 'node:http'
-import { extname, join, normalize, sep } from 'node:path'
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-}
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import fastifyStatic from '@fastify/static'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 
 /** Same policy as the desktop window: only our own scripts, no inline script, no framing. */
 export const CONTENT_SECURITY_POLICY = [
@@ -27,32 +17,37 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ')
 
-export function securityHeaders(res: ServerResponse): void {
-  res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY)
-  res.setHeader('X-Content-Type-Options', 'nosniff')
-  res.setHeader('Referrer-Policy', 'no-referrer')
-  res.setHeader('X-Frame-Options', 'DENY')
-  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin')
+export function securityHeaders(reply: FastifyReply): void {
+  reply.header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
+  reply.header('X-Content-Type-Options', 'nosniff')
+  reply.header('Referrer-Policy', 'no-referrer')
+  reply.header('X-Frame-Options', 'DENY')
+  reply.header('Cross-Origin-Opener-Policy', 'same-origin')
 }
 
-/** Serves the built renderer; unknown paths fall back to index.html for client-side routes. */
-export function serveStatic(rootDir: string, pathname: string, res: ServerResponse, headOnly: boolean): void {
-  let path = normalize(join(rootDir, decodeURIComponent(pathname)))
-  if (path !== rootDir && !path.startsWith(rootDir.endsWith(sep) ? rootDir : rootDir + sep)) {
-    path = join(rootDir, 'index.html')
+/**
+ * Serves the built renderer through @fastify/static (which owns path decoding and traversal checks).
+ * Returns the fallback for client-side routes: index.html, never cached, or 503 when nothing is built.
+ */
+export async function registerRenderer(
+  app: FastifyInstance,
+  rendererDir: string,
+): Promise<(reply: FastifyReply) => FastifyReply> {
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    return (reply) =>
+      reply.code(503).type('text/plain; charset=utf-8').send('The renderer is not built. Run `npm run build` first.\n')
   }
-  if (!existsSync(path) || !statSync(path).isFile()) path = join(rootDir, 'index.html')
-  if (!existsSync(path)) {
-    res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' })
-    res.end('The renderer is not built. Run `npm run build` first.\n')
-    return
-  }
-  const isIndex = path.endsWith('index.html')
-  securityHeaders(res)
-  res.writeHead(200, {
-    'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream',
-    'Cache-Control': isIndex ? 'no-store' : 'public, max-age=31536000, immutable',
+  await app.register(fastifyStatic, {
+    root: rendererDir,
+    index: 'index.html',
+    // `/assets` would otherwise redirect to `/assets/`; client-side routes never end in a slash.
+    redirect: false,
+    wildcard: true,
+    cacheControl: false,
+    dotfiles: 'deny',
+    setHeaders: (reply, path) => {
+      reply.header('Cache-Control', path.endsWith('index.html') ? 'no-store' : 'public, max-age=31536000, immutable')
+    },
   })
-  if (headOnly) res.end()
-  else createReadStream(path).pipe(res)
+  return (reply) => reply.header('Cache-Control', 'no-store').sendFile('index.html')
 }

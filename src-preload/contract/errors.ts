@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   'forbidden',
   'misdirected',
   'rate_limited',
+  'payload_too_large',
+  'unsupported_media_type',
   'schema_too_new',
   'secrets_consent_required',
   'secrets_unavailable',

@@ -49,12 +49,17 @@ export const Sha256Fingerprint = z
   .trim()
   .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'Must be a SHA256 fingerprint as ssh-keygen prints it (SHA256:…)')
 
-/** Docker's own grammar for names; full and short hex ids match it too. */
+/**
+ * A container id (full or a prefix) or name, as the engine accepts it: Docker's name grammar
+ * `[a-zA-Z0-9][a-zA-Z0-9_.-]*`, which hex ids match too. The one leading `/` Docker itself puts before
+ * names (`docker inspect` shows `/web`) is stripped; any other `/` is refused, because the engine
+ * answers a path with `//` or `/../` with a redirect, not with the container.
+ */
 export const ContainerRef = z
   .string()
-  .min(1)
   .max(128)
-  .regex(/^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'Not a container id or name')
+  .transform((value) => (value.startsWith('/') ? value.slice(1) : value))
+  .pipe(z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'Not a container id or name'))
 
 export const DisplayName = z
   .string()

@@ -3,7 +3,7 @@ import { toErrorBody } from '../shared/app-error'
 import type { CallContext, Dispatcher } from './dispatcher'
 import { StreamChannel, type StreamControl, type StreamMessage } from './stream-channel'
 
-const MAX_STREAMS_PER_CLIENT = 64
+const DEFAULT_MAX_STREAMS = 32
 
 interface OpenEntry {
   channel: StreamChannel<unknown>
@@ -22,11 +22,12 @@ export class StreamRegistry {
   constructor(
     private readonly dispatcher: Dispatcher,
     private readonly send: (id: number, message: StreamMessage) => void,
+    private readonly maxStreams = DEFAULT_MAX_STREAMS,
   ) {}
 
   async start(id: number, name: string, params: unknown, ctx: CallContext): Promise<void> {
     if (this.open.has(id)) return this.fail(id, { code: 'conflict', message: `Stream ${id} is already open` })
-    if (this.open.size >= MAX_STREAMS_PER_CLIENT) {
+    if (this.open.size >= this.maxStreams) {
       return this.fail(id, { code: 'rate_limited', message: 'Too many open streams on this connection' })
     }
     const channel = new StreamChannel<unknown>((message) => {

@@ -29,8 +29,12 @@ export class TokenService {
     return this.store.list().map(summary)
   }
 
-  /** Creates a token; the returned `token` is the only time its secret exists outside the caller. */
-  create(input: CreateTokenInput): CreatedToken {
+  /**
+   * Creates a token; the returned `token` is the only time its secret exists outside the caller.
+   * `beforeCommit` runs inside the insert's transaction: when it throws (the first admin token could
+   * not be written to its file), the row is rolled back and no unusable token is left behind.
+   */
+  create(input: CreateTokenInput, beforeCommit?: (created: CreatedToken) => void): CreatedToken {
     const id = newTokenId()
     const secret = newTokenSecret()
     const stored: StoredToken = {
@@ -41,9 +45,13 @@ export class TokenService {
       lastUsedAt: null,
       secretHash: hashSecret(secret),
     }
-    this.store.insert(stored)
+    const created = { ...summary(stored), token: formatToken(id, secret) }
+    this.store.transaction(() => {
+      this.store.insert(stored)
+      beforeCommit?.(created)
+    })
     this.events.emit('tokens.changed', {})
-    return { ...summary(stored), token: formatToken(id, secret) }
+    return created
   }
 
   revoke(id: string): void {

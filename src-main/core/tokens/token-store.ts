@@ -52,6 +52,11 @@ export class TokenStore {
     return this.db.prepare('DELETE FROM api_tokens WHERE id = ?').run(id).changes > 0
   }
 
+  /** Runs `fn` in one transaction: if it throws, nothing it (or the caller inside it) wrote stays. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)()
+  }
+
   touch(id: string, at: string): void {
     this.db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(at, id)
   }

@@ -1,5 +1,6 @@
 import type http from 'node:http'
 import Dockerode from 'dockerode'
+import modemHttp from 'docker-modem/lib/http'
 import { AppError } from '../../core/shared/app-error'
 import { mapDockerError } from './docker-errors'
 
@@ -19,6 +20,14 @@ export interface CreateDockerClientOptions {
   /** How long the version handshake may take before the engine counts as unreachable. */
   timeoutMs?: number
 }
+
+/**
+ * The Engine API never redirects a well-formed request, but it answers 301 to a path it cleans
+ * (`/containers//x/json`). docker-modem follows redirects with its own code, which for a socket or
+ * tunnel URL throws inside a response handler, where no caller can catch it: the process died.
+ * With no redirects allowed, a 301 is an ordinary error for the request that caused it.
+ */
+modemHttp.maxRedirects = 0
 
 /** The newest Engine API this code is written against; newer engines are spoken to at this version. */
 export const MAX_API_VERSION = '1.47'
