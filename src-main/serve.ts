@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     port: options.port,
     rendererDir,
     allowedHosts: options.allowedHosts,
+    restRatePerMinute: options.restRatePerMinute,
   })
   process.stdout.write(`listening on ${server.url}\n`)
 

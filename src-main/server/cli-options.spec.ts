@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_PORT, parseServeArgs } from './cli-options'
+import { DEFAULT_PORT, DEFAULT_REST_RATE, parseServeArgs } from './cli-options'
 
 const env = { GLINRDOCK_DATA_DIR: '/var/lib/glinrdock' }
 
@@ -12,7 +12,10 @@ describe('serve options', () => {
       allowRemote: false,
       allowedHosts: [],
       resetAdminToken: false,
+      restRatePerMinute: DEFAULT_REST_RATE,
     })
+    expect(parseServeArgs(['--rest-rate', '30'], env).restRatePerMinute).toBe(30)
+    expect(() => parseServeArgs(['--rest-rate', '0x10'], env)).toThrow(/whole number/)
     expect(parseServeArgs(['--reset-admin-token'], env).resetAdminToken).toBe(true)
   })
 

@@ -9,9 +9,12 @@ export interface ServeOptions {
   allowedHosts: string[]
   /** Mint a new admin token, print it, and exit: the recovery when no admin token is left. */
   resetAdminToken: boolean
+  /** REST requests one token may make per minute. */
+  restRatePerMinute: number
 }
 
 export const DEFAULT_PORT = 7878
+export const DEFAULT_REST_RATE = 1200
 
 export class UsageError extends Error {}
 
@@ -22,6 +25,7 @@ export const USAGE = `Usage: npm run serve -- [--data-dir DIR] [--listen HOST:PO
   --listen HOST:PORT   address to bind (default 127.0.0.1:${DEFAULT_PORT}; [::1]:PORT for IPv6)
   --allow-remote       required to bind an address that is not loopback
   --allowed-host NAME  also answer requests whose Host header is NAME (a DNS name you serve this under)
+  --rest-rate N        REST requests one token may make per minute (default ${DEFAULT_REST_RATE}); more get 429
   --reset-admin-token  create a new admin token, print it to this terminal and exit (when every admin
                        token is lost; run it as the user that owns the data dir)`
 
@@ -46,6 +50,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     allowRemote: false,
     allowedHosts: [],
     resetAdminToken: false,
+    restRatePerMinute: DEFAULT_REST_RATE,
   }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
@@ -68,6 +73,13 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       case '--allow-remote':
         options.allowRemote = true
         break
+      case '--rest-rate': {
+        const text = value()
+        if (!/^\d{1,7}$/.test(text) || Number(text) < 1)
+          throw new UsageError(`--rest-rate expects a whole number ≥ 1, got ${text}`)
+        options.restRatePerMinute = Number(text)
+        break
+      }
       case '--reset-admin-token':
         options.resetAdminToken = true
         break

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import Fastify, { type FastifyError, type FastifyRequest } from 'fastify'
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify'
 import fastifyWebsocket from '@fastify/websocket'
 import type { Core } from '../bootstrap'
 import type { Logger } from '../infra/logging/logger'
@@ -53,6 +53,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     keepAliveTimeout: 5_000,
     // A malformed URL fails in the router, before any hook: answer it with the same guards in front.
     frameworkErrors: (err, req, reply) => {
+      // No hooks run on this path: what onSend does for every other answer is done here.
+      securityHeaders(reply)
+      closeRefusedUpgrade(req, reply)
       const early = guardRequest(req)
       if (early) return sendError(reply, early.error, early.headers)
       if (req.url.startsWith('/v1') && !authenticateRequest(req, core.tokens)) return sendError(reply, UNAUTHORIZED)
@@ -78,8 +81,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const early = guardRequest(req)
     if (early) return sendError(reply, early.error, early.headers)
   })
-  app.addHook('onSend', async (_req, reply, payload) => {
+  app.addHook('onSend', async (req, reply, payload) => {
     securityHeaders(reply)
+    closeRefusedUpgrade(req, reply)
     return payload
   })
   // Only the path is logged: a query string could hold a token pasted by mistake.
@@ -132,6 +136,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     return rendererFallback(reply)
   })
 
+  // The safety net for the same: an upgrade socket that is not a WebSocket within 10 s is closed
+  // (`ws` clears the timeout once the handshake completes).
+  app.server.on('upgrade', (_req, socket) => socket.setTimeout(10_000, () => socket.destroy()))
   await app.listen({ port: options.port, host: options.host })
   const port = (app.server.address() as AddressInfo).port
   hostAllowed = createHostGuard(options.host, port, options.allowedHosts)
@@ -141,4 +148,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     server: app.server,
     close: () => app.close(),
   }
+}
+
+/**
+ * A refused WebSocket upgrade (a successful one is hijacked and never gets here) leaves a socket
+ * Node no longer manages: close it once the answer is written, or it stays open as long as the client likes.
+ */
+function closeRefusedUpgrade(req: FastifyRequest, reply: FastifyReply): void {
+  if (req.headers.upgrade === undefined) return
+  reply.header('Connection', 'close')
+  const socket = req.raw.socket
+  setImmediate(() => socket?.end())
 }

@@ -7,7 +7,7 @@ import type {
   ProbeResult,
 } from '../../../src-preload/contract/hosts'
 import type { SecretBox } from '../../infra/secrets/secret-box'
-import { lookupKnownHosts, probeHostKey } from '../../infra/ssh'
+import { KeyFileError, lookupKnownHosts, parsePrivateKey, probeHostKey, readKeyFile } from '../../infra/ssh'
 import type { EventBus } from '../events/event-bus'
 import { AppError } from '../shared/app-error'
 import { newId } from '../shared/ids'
@@ -54,7 +54,8 @@ export class HostService {
   /** Connects just far enough to read the server's host key; stores nothing and never authenticates. */
   async probe(host: string, port: number): Promise<ProbeResult> {
     const { fingerprint, keyType } = await this.probeKey(host, port)
-    return { hostKeyFingerprint: fingerprint, keyType, knownHosts: this.knownHostsVerdict(host, port, fingerprint) }
+    const verdict = this.knownHostsVerdict(host, port, fingerprint)
+    return { hostKeyFingerprint: fingerprint, keyType, knownHosts: verdict === 'revoked' ? 'mismatch' : verdict }
   }
 
   async create(parsed: ParsedCreate): Promise<HostSummary> {
@@ -119,7 +120,17 @@ export class HostService {
   }
 
   private async sshRecord(id: string, ssh: NonNullable<ParsedCreate['ssh']>): Promise<NonNullable<HostRecord['ssh']>> {
+    // The credential is checked before the network: a key that cannot be used is never stored.
+    await checkPrivateKey(ssh)
     const probed = await this.probeKey(ssh.host, ssh.port)
+    const verdict = this.knownHostsVerdict(ssh.host, ssh.port, probed.fingerprint)
+    if (verdict === 'revoked') {
+      throw new AppError(
+        'host_key_mismatch',
+        `${ssh.host} presents ${probed.fingerprint}, which known_hosts marks @revoked: it cannot be trusted`,
+        'ssh.hostKeyFingerprint',
+      )
+    }
     if (ssh.hostKeyFingerprint) {
       if (ssh.hostKeyFingerprint !== probed.fingerprint) {
         throw new AppError(
@@ -128,7 +139,13 @@ export class HostService {
           'ssh.hostKeyFingerprint',
         )
       }
-    } else if (this.knownHostsVerdict(ssh.host, ssh.port, probed.fingerprint) !== 'match') {
+    } else if (verdict === 'mismatch') {
+      throw new AppError(
+        'host_key_mismatch',
+        `${ssh.host} presents ${probed.fingerprint}, but known_hosts lists another key for it`,
+        'ssh.hostKeyFingerprint',
+      )
+    } else if (verdict !== 'match') {
       throw new AppError(
         'validation',
         `Confirm the host key of ${ssh.host} (${probed.keyType} ${probed.fingerprint}) by sending it as hostKeyFingerprint`,
@@ -142,9 +159,6 @@ export class HostService {
         : ssh.password
           ? 'password'
           : 'agent'
-    if (ssh.privateKeyPath && !existsSync(ssh.privateKeyPath)) {
-      throw new AppError('validation', `No key file at ${ssh.privateKeyPath}`, 'ssh.privateKeyPath')
-    }
     const secret = ssh.privateKey ?? ssh.password
     return {
       host: ssh.host,
@@ -165,11 +179,31 @@ export class HostService {
     return probeHostKey({ host, port, timeoutMs: this.options.probeTimeoutMs ?? 10_000 })
   }
 
-  private knownHostsVerdict(host: string, port: number, fingerprint: string): ProbeResult['knownHosts'] {
+  private knownHostsVerdict(host: string, port: number, fingerprint: string): ProbeResult['knownHosts'] | 'revoked' {
     if (!existsSync(this.options.knownHostsPath)) return 'unknown'
     const { keys, revoked } = lookupKnownHosts(readFileSync(this.options.knownHostsPath, 'utf8'), host, port)
-    if (revoked.some((key) => key.fingerprint === fingerprint)) return 'mismatch'
+    if (revoked.some((key) => key.fingerprint === fingerprint)) return 'revoked'
     if (keys.some((key) => key.fingerprint === fingerprint)) return 'match'
     return keys.length > 0 ? 'mismatch' : 'unknown'
+  }
+}
+
+/** A key path or pasted key must hold a private key that opens with the given passphrase. */
+async function checkPrivateKey(ssh: NonNullable<ParsedCreate['ssh']>): Promise<void> {
+  const field = ssh.privateKeyPath ? 'ssh.privateKeyPath' : 'ssh.privateKey'
+  let text = ssh.privateKey
+  if (ssh.privateKeyPath) {
+    try {
+      text = await readKeyFile(ssh.privateKeyPath)
+    } catch (err) {
+      if (err instanceof KeyFileError) throw new AppError('validation', err.message, field)
+      throw err
+    }
+  }
+  if (text === undefined) return
+  const parsed = parsePrivateKey(text, ssh.passphrase)
+  if ('code' in parsed) {
+    // The parser's message never quotes the file, so nothing of a file that is not a key is echoed back.
+    throw new AppError('validation', parsed.message, ssh.passphrase !== undefined ? 'ssh.passphrase' : field)
   }
 }

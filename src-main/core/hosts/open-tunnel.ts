@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs'
 import type { Logger } from '../../infra/logging/logger'
 import type { SecretBox } from '../../infra/secrets/secret-box'
-import { SshTunnel } from '../../infra/ssh'
+import { readKeyFile, SshTunnel } from '../../infra/ssh'
 import { AppError } from '../shared/app-error'
 import { secretContext } from './host-service'
 import type { HostRecord } from './host-store'
@@ -22,9 +21,10 @@ export function tunnelOpener(secrets: SecretBox, env: NodeJS.ProcessEnv, log: Lo
       case 'privateKeyPath': {
         let privateKey: string
         try {
-          privateKey = readFileSync(ssh.privateKeyPath!, 'utf8')
+          // Stored before these checks existed, or replaced since: a bad path fails this host, never the process.
+          privateKey = await readKeyFile(ssh.privateKeyPath!)
         } catch (err) {
-          throw new AppError('ssh_auth_failed', `Cannot read ${ssh.privateKeyPath}: ${(err as Error).message}`)
+          throw new AppError('ssh_auth_failed', `Cannot use the key file: ${(err as Error).message}`)
         }
         auth = { kind: 'key', privateKey, passphrase }
         break

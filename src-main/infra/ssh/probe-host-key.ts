@@ -29,8 +29,9 @@ export function probeHostKey({ host, port, timeoutMs = 10_000, keyType }: ProbeO
       outcome()
       client.destroy()
     }
+    // No SSH server answered: the host (or its port) is the problem, not a Docker engine behind it.
     const unreachable = (why: string) =>
-      new AppError('docker_unreachable', `Could not read the host key of ${host}:${port}: ${why}`)
+      new AppError('host_unreachable', `Could not read the host key of ${host}:${port}: ${why}`)
     client.on('error', (err) => settle(() => reject(unreachable(err.message))))
     client.on('close', () => settle(() => reject(unreachable('connection closed during key exchange'))))
     try {

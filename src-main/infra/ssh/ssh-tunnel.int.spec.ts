@@ -166,9 +166,9 @@ describe('SshTunnel against the test bed sshd', () => {
       expect(probed).toEqual({ fingerprint: fingerprint(), keyType })
     })
 
-    it('reports an unreachable host from the probe as docker_unreachable', async () => {
+    it('reports a closed SSH port from the probe as host_unreachable', async () => {
       await expect(SshTunnel.probeHostKey({ host: '127.0.0.1', port: 1, timeoutMs: 2_000 })).rejects.toMatchObject({
-        code: 'docker_unreachable',
+        code: 'host_unreachable',
       })
     })
   })
