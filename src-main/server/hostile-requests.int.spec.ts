@@ -258,3 +258,31 @@ describe('slow readers', () => {
     await alive()
   })
 })
+
+describe('request rate per token', () => {
+  it('answers 429 with Retry-After past --rest-rate, counting per token, not per connection', async () => {
+    const limited = await startServe({ args: ['--rest-rate', '30'] })
+    try {
+      const other = (await apiClient(limited.url, limited.adminToken).post('/v1/tokens', { name: 'b', role: 'viewer' }))
+        .json
+      const statuses: number[] = []
+      for (let i = 0; i < 34; i++) {
+        const res = await fetch(`${limited.url}/v1/system`, {
+          headers: { Authorization: `Bearer ${limited.adminToken}` },
+        })
+        statuses.push(res.status)
+        if (res.status === 429) {
+          expect(res.headers.get('retry-after')).toMatch(/^\d+$/)
+          expect(await res.json()).toMatchObject({ error: { code: 'rate_limited' } })
+        }
+      }
+      // One request went to creating the second token.
+      expect(statuses.filter((s) => s === 200)).toHaveLength(29)
+      expect(statuses.slice(29).every((s) => s === 429)).toBe(true)
+      expect((await apiClient(limited.url, other.token).get('/v1/system')).status).toBe(200)
+      expect((await fetch(`${limited.url}/v1/health`)).status).toBe(200)
+    } finally {
+      await limited.stop()
+    }
+  })
+})

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify'
 import fastifyWebsocket from '@fastify/websocket'
 import type { Core } from '../bootstrap'
@@ -138,7 +138,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   // The safety net for the same: an upgrade socket that is not a WebSocket within 10 s is closed
   // (`ws` clears the timeout once the handshake completes).
-  app.server.on('upgrade', (_req, socket) => socket.setTimeout(10_000, () => socket.destroy()))
+  app.server.on('upgrade', (_req, socket: Socket) => socket.setTimeout(10_000, () => socket.destroy()))
   await app.listen({ port: options.port, host: options.host })
   const port = (app.server.address() as AddressInfo).port
   hostAllowed = createHostGuard(options.host, port, options.allowedHosts)
