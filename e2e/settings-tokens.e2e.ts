@@ -15,7 +15,7 @@ test('a browser signs in from the URL fragment, creates an API token in Settings
   await page.getByRole('button', { name: 'Settings' }).click()
   await expect(page.getByTestId('version')).not.toBeEmpty()
   await expect(page.getByText(serve.dataDir)).toBeVisible()
-  await expect(page.getByRole('row', { name: /admin \(first start\)/ })).toBeVisible()
+  await expect(page.getByRole('row', { name: /admin - first start/ })).toBeVisible()
 
   await page.getByRole('button', { name: 'Create token' }).click()
   const dialog = page.getByRole('dialog')

@@ -114,7 +114,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     nativeBinding: options.nativeBinding,
   })
   try {
-    const events = new EventBus()
+    const eventsLog = scoped(options.logger, 'events')
+    const events = new EventBus((err, event) => eventsLog.error({ err, event }, 'event listener failed'))
     const settings = new SettingsStore(db)
     const wrapper = await options.keyWrapper(options.dataDir)
     const secrets = new SecretsService(wrapper, settings, events)

@@ -155,6 +155,16 @@ describe('errors', () => {
     await expect(fetchLogs(docker, `glinrdock-missing-${RUN}`)).rejects.toMatchObject({ code: 'not_found' })
     await expect(fetchLogs(docker, '../images/json')).rejects.toMatchObject({ code: 'validation' })
   })
+
+  it('turns the engine’s redirect of an unclean path into an error of that request, not of the process', async () => {
+    // The engine answers `//x` with 301; docker-modem's redirect code used to throw where nothing could catch it.
+    const dial = promisify(docker.modem.dial.bind(docker.modem)) as (options: object) => Promise<unknown>
+    const err = await dial({ path: '/containers//x/json?', method: 'GET', statusCodes: { 200: true } }).catch(
+      (e: unknown) => e,
+    )
+    expect(err).toBeInstanceOf(Error)
+    expect(mapDockerError(err, 'container //x')).toBeInstanceOf(AppError)
+  })
 })
 
 describe('logs', () => {
