@@ -1,4 +1,6 @@
 import { useEffect } from 'react'
+import { Router } from 'wouter'
+import { useHashLocation } from 'wouter/use-hash-location'
 import { LoginScreen } from './features/connection/LoginScreen'
 import { useConnectionStore } from './features/connection/connection-store'
 import { AppShell } from './features/shell/AppShell'
@@ -7,5 +9,9 @@ export function App() {
   const { status, start } = useConnectionStore()
   useEffect(() => start(), [start])
   if (status === 'signed-out' || status === 'unauthorized') return <LoginScreen />
-  return <AppShell />
+  return (
+    <Router hook={useHashLocation}>
+      <AppShell />
+    </Router>
+  )
 }

@@ -24,7 +24,7 @@ export function HostStateChip({ host, testId }: { host: HostSummary; testId?: st
     }
     case 'failed':
       tone = 'bad'
-      text = host.failure ? `Failed: ${host.failure.code}` : 'Failed'
+      text = 'Failed'
       break
   }
   return (

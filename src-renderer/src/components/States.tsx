@@ -1,5 +1,6 @@
 import { AlertTriangle, Loader2 } from 'lucide-react'
 import type { ApiError } from '../lib/api-error'
+import { ErrorText } from './ErrorText'
 
 export function Loading({ label }: { label: string }) {
   return (
@@ -22,9 +23,7 @@ export function ErrorState({ error, onRetry }: { error: ApiError; onRetry?: () =
   return (
     <div className="state error" role="alert">
       <AlertTriangle size={18} aria-hidden="true" />
-      <span>
-        <code>{error.code}</code> {error.message}
-      </span>
+      <ErrorText code={error.code} message={error.message} />
       {onRetry && (
         <button type="button" className="btn" onClick={onRetry}>
           Retry

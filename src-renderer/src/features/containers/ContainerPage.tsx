@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { lazy, Suspense, useEffect, useState } from 'react'
 import type { ContainerSummary } from '../../../../src-preload/contract/containers'
 import { RelativeTime } from '../../components/RelativeTime'
 import { ShortId } from '../../components/ShortId'
@@ -6,30 +6,40 @@ import { ContainerStateChip } from '../../components/StateChip'
 import { EmptyState, ErrorState, Loading } from '../../components/States'
 import { Tabs, type TabItem } from '../../components/Tabs'
 import { formatPorts } from '../../lib/format'
-import { useNavigationStore } from '../shell/navigation-store'
+import { paths, type ContainerTab } from '../shell/routes'
+import { navigation } from '../shell/use-route'
 import { ContainerActions } from './ContainerActions'
 import { EMPTY_HOST, useContainersStore } from './containers-store'
 import { InspectTab } from './inspect/InspectTab'
-import { LogsTab } from './logs/LogsTab'
 import { RemoveContainerDialog } from './RemoveContainerDialog'
-import { StatsTab } from './stats/StatsTab'
-import { TerminalTab } from './terminal/TerminalTab'
 
-type Tab = 'logs' | 'stats' | 'inspect' | 'terminal'
-const TABS: TabItem<Tab>[] = [
+// xterm and uPlot load with the tab that needs them.
+const LogsTab = lazy(() => import('./logs/LogsTab').then((m) => ({ default: m.LogsTab })))
+const StatsTab = lazy(() => import('./stats/StatsTab').then((m) => ({ default: m.StatsTab })))
+const TerminalTab = lazy(() => import('./terminal/TerminalTab').then((m) => ({ default: m.TerminalTab })))
+
+const TABS: TabItem<ContainerTab>[] = [
   { id: 'logs', label: 'Logs' },
   { id: 'stats', label: 'Stats' },
   { id: 'inspect', label: 'Inspect' },
   { id: 'terminal', label: 'Terminal' },
 ]
 
-export function ContainerPage({ hostId, containerId }: { hostId: string; containerId: string }) {
+interface ContainerPageProps {
+  hostId: string
+  /** An id, an id prefix or a name: links may use any of them. */
+  containerId: string
+  tab: ContainerTab
+}
+
+export function ContainerPage({ hostId, containerId, tab }: ContainerPageProps) {
   const watch = useContainersStore((s) => s.watch)
   const load = useContainersStore((s) => s.load)
   const state = useContainersStore((s) => s.byHost[hostId]) ?? EMPTY_HOST
-  const openHost = useNavigationStore((s) => s.openHost)
   useEffect(() => watch(hostId), [watch, hostId])
-  const container = state.list.find((c) => c.id === containerId)
+  const container =
+    state.list.find((c) => c.id === containerId || c.name === containerId) ??
+    (containerId.length >= 12 ? state.list.find((c) => c.id.startsWith(containerId)) : undefined)
 
   if (!container) {
     if (state.status === 'error' && state.error)
@@ -38,19 +48,18 @@ export function ContainerPage({ hostId, containerId }: { hostId: string; contain
     return (
       <EmptyState title="This container is gone">
         <p>It was removed from the host.</p>
-        <button type="button" className="btn" onClick={() => openHost(hostId)}>
+        <button type="button" className="btn" onClick={() => navigation.host(hostId)}>
           Back to the host
         </button>
       </EmptyState>
     )
   }
-  return <ContainerView key={container.id} hostId={hostId} container={container} />
+  return <ContainerView key={container.id} hostId={hostId} container={container} tab={tab} />
 }
 
-function ContainerView({ hostId, container }: { hostId: string; container: ContainerSummary }) {
-  const [tab, setTab] = useState<Tab>('logs')
+function ContainerView({ hostId, container, tab }: { hostId: string; container: ContainerSummary; tab: ContainerTab }) {
   const [removing, setRemoving] = useState<ContainerSummary | null>(null)
-  const openHost = useNavigationStore((s) => s.openHost)
+  const setTab = (next: ContainerTab): void => navigation.replace(paths.container(hostId, container.id, next))
   const ports = formatPorts(container.ports)
   return (
     <div className="page-fill">
@@ -83,17 +92,19 @@ function ContainerView({ hostId, container }: { hostId: string; container: Conta
           </span>
         </div>
       </section>
-      <Tabs<Tab> label="Container views" items={TABS} value={tab} onChange={setTab} idPrefix="container">
-        {tab === 'logs' && <LogsTab hostId={hostId} container={container} />}
-        {tab === 'stats' && <StatsTab hostId={hostId} container={container} />}
-        {tab === 'inspect' && <InspectTab hostId={hostId} containerId={container.id} />}
-        {tab === 'terminal' && <TerminalTab hostId={hostId} container={container} />}
+      <Tabs<ContainerTab> label="Container views" items={TABS} value={tab} onChange={setTab} idPrefix="container">
+        <Suspense fallback={<Loading label="Loading…" />}>
+          {tab === 'logs' && <LogsTab hostId={hostId} container={container} />}
+          {tab === 'stats' && <StatsTab hostId={hostId} container={container} />}
+          {tab === 'inspect' && <InspectTab hostId={hostId} containerId={container.id} />}
+          {tab === 'terminal' && <TerminalTab hostId={hostId} container={container} />}
+        </Suspense>
       </Tabs>
       <RemoveContainerDialog
         hostId={hostId}
         container={removing}
         onClose={() => setRemoving(null)}
-        onRemoved={() => openHost(hostId)}
+        onRemoved={() => navigation.host(hostId)}
       />
     </div>
   )

@@ -13,7 +13,7 @@ import { useEffect, useMemo, useRef, useState } from 'react'
 import type { ContainerSummary } from '../../../../src-preload/contract/containers'
 import { EmptyState } from '../../components/States'
 import { useElementWidth } from '../../components/use-element-width'
-import { useNavigationStore } from '../shell/navigation-store'
+import { navigation } from '../shell/use-route'
 import { containerColumns, OPTIONAL_COLUMNS, type ContainersTableMeta } from './container-columns'
 import { matchesFilter } from './container-filter'
 import { ContainerRow } from './ContainerRow'
@@ -39,7 +39,6 @@ function visibilityFor(width: number): VisibilityState {
 
 /** Sortable, filterable, virtualized: thousands of rows render only the ones in view. */
 export function ContainersTable({ hostId, containers }: { hostId: string; containers: ContainerSummary[] }) {
-  const openContainer = useNavigationStore((s) => s.openContainer)
   const { bulk } = useContainerActions(hostId)
   const [filter, setFilter] = useState('')
   const [sorting, setSorting] = useState<SortingState>([{ id: 'name', desc: false }])
@@ -126,7 +125,7 @@ export function ContainersTable({ hostId, containers }: { hostId: string; contai
       event.preventDefault()
       focusRow(moves[event.key]!)
     } else if (event.key === 'Enter') {
-      openContainer(hostId, container.id)
+      navigation.container(hostId, container.id)
     } else if (event.key === ' ') {
       event.preventDefault()
       table.getRow(container.id).toggleSelected()
@@ -136,7 +135,7 @@ export function ContainersTable({ hostId, containers }: { hostId: string; contai
   const onBodyClick = (event: React.MouseEvent<HTMLElement>): void => {
     if ((event.target as HTMLElement).closest('button, input, a, label')) return
     const hit = rowOf(event.target)
-    if (hit) openContainer(hostId, hit.container.id)
+    if (hit) navigation.container(hostId, hit.container.id)
   }
 
   const onBodyFocus = (event: React.FocusEvent<HTMLElement>): void => {

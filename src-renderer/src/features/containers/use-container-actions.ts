@@ -29,7 +29,8 @@ export function useContainerActions(hostId: string) {
         notify({
           tone: 'bad',
           code: error.code,
-          text: `Could not ${VERBS[action][0]} ${container.name}: ${error.message}`,
+          text: `Could not ${VERBS[action][0]} ${container.name}.`,
+          detail: error.message,
         })
       }
     },
@@ -58,7 +59,8 @@ export function useContainerActions(hostId: string) {
         notify({
           tone: 'bad',
           code: first.code,
-          text: `${failures.length} of ${plural(containers.length)} could not ${VERBS[action][0]} (${first.name}: ${first.message})`,
+          text: `${failures.length} of ${plural(containers.length)} could not ${VERBS[action][0]}.`,
+          detail: `${first.name}: ${first.message}`,
         })
       }
     },

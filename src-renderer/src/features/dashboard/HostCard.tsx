@@ -5,7 +5,8 @@ import { HostStateChip } from '../../components/StateChip'
 import { formatBytes, formatPercent } from '../../lib/format'
 import { hostAddress } from '../hosts/host-labels'
 import { useHostsStore } from '../hosts/hosts-store'
-import { useNavigationStore } from '../shell/navigation-store'
+import { navigation } from '../shell/use-route'
+import { ErrorText } from '../../components/ErrorText'
 
 /** One host on the fleet dashboard: link state, engine, and live load from `hosts.metrics`. */
 export function HostCard({ host }: { host: HostSummary }) {
@@ -13,7 +14,6 @@ export function HostCard({ host }: { host: HostSummary }) {
   const sample = useHostsStore((s) => s.metrics[host.id])
   // The last sample of a host that went away would be stale: show none until it is back.
   const metrics = host.state === 'connected' ? sample : undefined
-  const openHost = useNavigationStore((s) => s.openHost)
   useEffect(() => watchMetrics(host.id), [watchMetrics, host.id])
   const headingId = `host-card-${host.id}`
   const engine = host.engine
@@ -26,12 +26,17 @@ export function HostCard({ host }: { host: HostSummary }) {
       data-testid="host-card"
       data-host-id={host.id}
       onClick={(event) => {
-        if (!(event.target as HTMLElement).closest('button, a, input')) openHost(host.id)
+        if (!(event.target as HTMLElement).closest('button, a, input')) navigation.host(host.id)
       }}
     >
       <div className="host-card-head">
         <h2 id={headingId}>
-          <button type="button" className="link-btn" aria-label={`Open ${host.name}`} onClick={() => openHost(host.id)}>
+          <button
+            type="button"
+            className="link-btn"
+            aria-label={`Open ${host.name}`}
+            onClick={() => navigation.host(host.id)}
+          >
             {host.name}
           </button>
         </h2>
@@ -40,7 +45,7 @@ export function HostCard({ host }: { host: HostSummary }) {
       <div className="muted mono-small">{hostAddress(host)}</div>
       {host.state === 'failed' && host.failure && (
         <p className="field-error" data-testid="host-failure">
-          <code>{host.failure.code}</code> {host.failure.message}
+          <ErrorText code={host.failure.code} message={host.failure.message} />
         </p>
       )}
       <dl className="facts compact">

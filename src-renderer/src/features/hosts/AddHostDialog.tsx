@@ -6,7 +6,7 @@ import { toApiError } from '../../components/ConfirmDialog'
 import { Dialog } from '../../components/Dialog'
 import { Field } from '../../components/Field'
 import type { ApiError } from '../../lib/api-error'
-import { useNavigationStore } from '../shell/navigation-store'
+import { navigation } from '../shell/use-route'
 import {
   ADD_HOST_DEFAULTS,
   addHostResolver,
@@ -28,7 +28,6 @@ interface Probe {
 
 export function AddHostDialog({ open, onOpenChange }: { open: boolean; onOpenChange(open: boolean): void }) {
   const { probe: probeHost, create } = useHostsStore(useShallow((s) => ({ probe: s.probe, create: s.create })))
-  const openHost = useNavigationStore((s) => s.openHost)
   const form = useForm<AddHostValues, unknown, ParsedCreateHost>({
     resolver: addHostResolver,
     defaultValues: ADD_HOST_DEFAULTS,
@@ -77,7 +76,7 @@ export function AddHostDialog({ open, onOpenChange }: { open: boolean; onOpenCha
     try {
       const created = await create(input)
       close(false)
-      openHost(created.id)
+      navigation.host(created.id)
     } catch (err) {
       const error = toApiError(err)
       const message = `${error.code}: ${error.message}`

@@ -6,19 +6,28 @@ import { EmptyState, ErrorState, Loading } from '../../components/States'
 import { formatBytes } from '../../lib/format'
 import { ContainersTable } from '../containers/ContainersTable'
 import { EMPTY_HOST, useContainersStore } from '../containers/containers-store'
-import { useNavigationStore } from '../shell/navigation-store'
+import { Tabs, type TabItem } from '../../components/Tabs'
+import { paths, type HostTab } from '../shell/routes'
+import { navigation } from '../shell/use-route'
 import { hostAddress } from './host-labels'
 import { useHostsStore } from './hosts-store'
 import { RemoveHostDialog } from './RemoveHostDialog'
 import { ReplaceHostKeyDialog } from './ReplaceHostKeyDialog'
 import { PermittedButton } from '../connection/PermittedButton'
+import { ErrorText } from '../../components/ErrorText'
 
-export function HostPage({ hostId }: { hostId: string }) {
+const HOST_TABS: TabItem<HostTab>[] = [
+  { id: 'containers', label: 'Containers' },
+  { id: 'images', label: 'Images' },
+  { id: 'volumes', label: 'Volumes' },
+  { id: 'networks', label: 'Networks' },
+]
+
+export function HostPage({ hostId, tab }: { hostId: string; tab: HostTab }) {
   // Not the whole store: metrics samples arrive every few seconds and would re-render the page.
   const { hosts, status, error, load } = useHostsStore(
     useShallow((s) => ({ hosts: s.hosts, status: s.status, error: s.error, load: s.load })),
   )
-  const go = useNavigationStore((s) => s.go)
   const host = hosts.find((h) => h.id === hostId)
   if (status === 'error' && error) return <ErrorState error={error} onRetry={() => void load()} />
   if (status === 'loading') return <Loading label="Loading host…" />
@@ -26,7 +35,7 @@ export function HostPage({ hostId }: { hostId: string }) {
     return (
       <EmptyState title="This host is gone">
         <p>It was removed from glinrdock.</p>
-        <button type="button" className="btn" onClick={() => go('hosts')}>
+        <button type="button" className="btn" onClick={navigation.hosts}>
           Back to hosts
         </button>
       </EmptyState>
@@ -35,7 +44,16 @@ export function HostPage({ hostId }: { hostId: string }) {
   return (
     <div className="page-fill">
       <HostSummaryBar host={host} />
-      <HostContainers host={host} />
+      <Tabs<HostTab>
+        label="Host views"
+        items={HOST_TABS}
+        value={tab}
+        onChange={(next) => navigation.replace(paths.host(host.id, next))}
+        idPrefix="host"
+      >
+        {tab === 'containers' && <HostContainers host={host} />}
+        {tab !== 'containers' && <HostResources host={host} kind={tab} />}
+      </Tabs>
     </div>
   )
 }
@@ -69,7 +87,7 @@ function HostSummaryBar({ host }: { host: HostSummary }) {
       </div>
       {host.failure && host.state !== 'connected' && (
         <p className="field-error" role="alert" data-testid="host-failure">
-          <code>{host.failure.code}</code> {host.failure.message}
+          <ErrorText code={host.failure.code} message={host.failure.message} />
         </p>
       )}
       <RemoveHostDialog host={removing} onClose={() => setRemoving(null)} />
@@ -106,4 +124,9 @@ function HostContainers({ host }: { host: HostSummary }) {
     )
   }
   return <ContainersTable hostId={host.id} containers={state.list} />
+}
+
+/** Images, volumes and networks of the host. */
+function HostResources({ host, kind }: { host: HostSummary; kind: Exclude<HostTab, 'containers'> }) {
+  return <EmptyState title={`No ${kind} view yet`}>{host.name}</EmptyState>
 }

@@ -5,20 +5,20 @@ import type { HostSummary } from '../../../../src-preload/contract/hosts'
 import { RelativeTime } from '../../components/RelativeTime'
 import { HostStateChip } from '../../components/StateChip'
 import { EmptyState, ErrorState, Loading } from '../../components/States'
-import { useNavigationStore } from '../shell/navigation-store'
+import { navigation } from '../shell/use-route'
 import { AddHostDialog } from './AddHostDialog'
 import { hostAddress } from './host-labels'
 import { useHostsStore } from './hosts-store'
 import { RemoveHostDialog } from './RemoveHostDialog'
 import { ReplaceHostKeyDialog } from './ReplaceHostKeyDialog'
 import { PermittedButton } from '../connection/PermittedButton'
+import { ErrorText } from '../../components/ErrorText'
 
 export function HostsPage() {
   // Not the whole store: metrics samples arrive every few seconds and would re-render the page.
   const { hosts, status, error, load } = useHostsStore(
     useShallow((s) => ({ hosts: s.hosts, status: s.status, error: s.error, load: s.load })),
   )
-  const openHost = useNavigationStore((s) => s.openHost)
   const [adding, setAdding] = useState(false)
   const [removing, setRemoving] = useState<HostSummary | null>(null)
   const [rekeying, setRekeying] = useState<HostSummary | null>(null)
@@ -59,7 +59,7 @@ export function HostsPage() {
                       type="button"
                       className="link-btn"
                       aria-label={`Open ${host.name}`}
-                      onClick={() => openHost(host.id)}
+                      onClick={() => navigation.host(host.id)}
                     >
                       {host.name}
                     </button>
@@ -68,7 +68,9 @@ export function HostsPage() {
                   <td>
                     <HostStateChip host={host} />
                     {host.state === 'failed' && host.failure && (
-                      <div className="field-error small">{host.failure.message}</div>
+                      <div className="field-error small">
+                        <ErrorText code={host.failure.code} message={host.failure.message} />
+                      </div>
                     )}
                   </td>
                   <td>{host.engine?.version ?? '—'}</td>

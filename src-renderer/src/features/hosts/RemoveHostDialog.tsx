@@ -1,12 +1,14 @@
 import type { HostSummary } from '../../../../src-preload/contract/hosts'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { useNavigationStore } from '../shell/navigation-store'
+import { navigation, useRoute } from '../shell/use-route'
 import { useHostsStore } from './hosts-store'
 
 /** Confirms by name; the host's containers are not touched, only glinrdock's link and stored credentials. */
 export function RemoveHostDialog({ host, onClose }: { host: HostSummary | null; onClose(): void }) {
   const remove = useHostsStore((s) => s.remove)
-  const forgetHost = useNavigationStore((s) => s.forgetHost)
+  const forget = useNavigationStore((s) => s.forget)
+  const route = useRoute()
   return (
     <ConfirmDialog
       open={host !== null}
@@ -22,7 +24,8 @@ export function RemoveHostDialog({ host, onClose }: { host: HostSummary | null; 
       onConfirm={async () => {
         if (!host) return
         await remove(host.id)
-        forgetHost(host.id)
+        forget(host.id)
+        if (route.hostId === host.id) navigation.hosts()
       }}
     />
   )

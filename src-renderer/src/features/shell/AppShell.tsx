@@ -1,27 +1,21 @@
 import { ChevronRight, LayoutDashboard, LogOut, Server, Settings } from 'lucide-react'
 import { useEffect } from 'react'
+import { Link } from 'wouter'
 import { StatusChip, type Tone } from '../../components/StatusChip'
 import { useConnectionStore } from '../connection/connection-store'
 import { useContainersStore } from '../containers/containers-store'
 import { useHostsStore } from '../hosts/hosts-store'
 import { HostIndicator } from './HostIndicator'
-import { useNavigationStore, type View } from './navigation-store'
+import { paths, sectionOf } from './routes'
+import { useRoute } from './use-route'
 import { Notices } from './Notices'
 import { ViewOutlet } from './ViewOutlet'
 
-type NavView = 'dashboard' | 'hosts' | 'settings'
-const NAV: { view: NavView; label: string; icon: typeof Settings }[] = [
-  { view: 'dashboard', label: 'Dashboard', icon: LayoutDashboard },
-  { view: 'hosts', label: 'Hosts', icon: Server },
-  { view: 'settings', label: 'Settings', icon: Settings },
-]
-const SECTION: Record<View, NavView> = {
-  dashboard: 'dashboard',
-  hosts: 'hosts',
-  host: 'hosts',
-  container: 'hosts',
-  settings: 'settings',
-}
+const NAV = [
+  { section: 'dashboard', href: paths.dashboard(), label: 'Dashboard', icon: LayoutDashboard },
+  { section: 'hosts', href: paths.hosts(), label: 'Hosts', icon: Server },
+  { section: 'settings', href: paths.settings(), label: 'Settings', icon: Settings },
+] as const
 
 const CONNECTION_LABEL: Record<string, [Tone, string]> = {
   connected: ['ok', 'Connected'],
@@ -32,13 +26,13 @@ const CONNECTION_LABEL: Record<string, [Tone, string]> = {
 }
 
 export function AppShell() {
-  const { view, go } = useNavigationStore()
+  const { view } = useRoute()
   const { status, transportKind, logout } = useConnectionStore()
   const watchHosts = useHostsStore((s) => s.watch)
   // The header shows the current host on every screen, so the host list is kept current for the whole session.
   useEffect(() => watchHosts(), [watchHosts])
   const [tone, label] = CONNECTION_LABEL[status] ?? ['neutral', status]
-  const section = SECTION[view]
+  const section = sectionOf(view)
   return (
     <div className="shell">
       <nav className="sidebar" aria-label="Main">
@@ -49,17 +43,16 @@ export function AppShell() {
           <span className="brand-text">glinrdock</span>
         </div>
         <ul>
-          {NAV.map(({ view: target, label: text, icon: Icon }) => (
+          {NAV.map(({ section: target, href, label: text, icon: Icon }) => (
             <li key={target}>
-              <button
-                type="button"
+              <Link
+                href={`${href}?`}
                 className={`nav-item ${section === target ? 'active' : ''}`}
                 aria-current={section === target ? 'page' : undefined}
                 title={text}
-                onClick={() => go(target)}
               >
                 <Icon size={16} aria-hidden="true" /> <span className="nav-label">{text}</span>
-              </button>
+              </Link>
             </li>
           ))}
         </ul>
@@ -91,37 +84,39 @@ export function AppShell() {
   )
 }
 
-/** The page title, with the way back (Hosts › host › container) as buttons. */
+/** The page title, with the way back (Hosts › host › container) as links. */
 function Breadcrumbs() {
-  const { view, hostId, containerId, go, openHost } = useNavigationStore()
+  const { view, hostId, containerId } = useRoute()
   const host = useHostsStore((s) => s.hosts.find((h) => h.id === hostId))
   const container = useContainersStore((s) =>
-    hostId && containerId ? s.byHost[hostId]?.list.find((c) => c.id === containerId) : undefined,
+    hostId && containerId
+      ? s.byHost[hostId]?.list.find((c) => c.id === containerId || c.name === containerId)
+      : undefined,
   )
-  const titles: Record<View, string> = {
+  const hostTitle = host?.name ?? 'Host'
+  const titles = {
     dashboard: 'Dashboard',
     hosts: 'Hosts',
-    host: host?.name ?? 'Host',
-    container: container?.name ?? containerId?.slice(0, 12) ?? 'Container',
     settings: 'Settings',
-  }
+    'not-found': 'Not found',
+  } as const
   if (view !== 'host' && view !== 'container') return <h1>{titles[view]}</h1>
   return (
     <nav aria-label="Breadcrumb" className="breadcrumbs">
-      <button type="button" className="link-btn" onClick={() => go('hosts')}>
+      <Link href={`${paths.hosts()}?`} className="link-btn">
         Hosts
-      </button>
+      </Link>
       <ChevronRight size={14} aria-hidden="true" />
       {view === 'container' && hostId ? (
         <>
-          <button type="button" className="link-btn" onClick={() => openHost(hostId)}>
-            {titles.host}
-          </button>
+          <Link href={`${paths.host(hostId)}?`} className="link-btn">
+            {hostTitle}
+          </Link>
           <ChevronRight size={14} aria-hidden="true" />
-          <h1 aria-current="page">{titles.container}</h1>
+          <h1 aria-current="page">{container?.name ?? containerId?.slice(0, 12) ?? 'Container'}</h1>
         </>
       ) : (
-        <h1 aria-current="page">{titles.host}</h1>
+        <h1 aria-current="page">{hostTitle}</h1>
       )}
     </nav>
   )

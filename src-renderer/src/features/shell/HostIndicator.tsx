@@ -1,11 +1,12 @@
 import { HostStateChip } from '../../components/StateChip'
 import { useHostsStore } from '../hosts/hosts-store'
-import { useNavigationStore } from './navigation-store'
+import { useCurrentHostId } from './navigation-store'
+import { navigation } from './use-route'
 
 /** Which host the user is on, and its link state; switching here opens that host's page. */
 export function HostIndicator() {
   const hosts = useHostsStore((s) => s.hosts)
-  const { hostId, openHost } = useNavigationStore()
+  const hostId = useCurrentHostId()
   const host = hosts.find((h) => h.id === hostId)
   if (hosts.length === 0) return null
   return (
@@ -14,7 +15,7 @@ export function HostIndicator() {
       <select
         aria-label="Switch host"
         value={host?.id ?? ''}
-        onChange={(event) => event.target.value && openHost(event.target.value)}
+        onChange={(event) => event.target.value && navigation.host(event.target.value)}
       >
         {!host && <option value="">Choose a host…</option>}
         {hosts.map((h) => (

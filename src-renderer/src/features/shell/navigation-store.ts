@@ -1,29 +1,23 @@
 import { create } from 'zustand'
-
-export type View = 'dashboard' | 'hosts' | 'host' | 'container' | 'settings'
+import { useRoute } from './use-route'
 
 interface NavigationStore {
-  view: View
-  /** The host the user is working on; kept when they go to the dashboard so the header can still show it. */
-  hostId: string | null
-  containerId: string | null
-  go(view: View): void
-  openHost(hostId: string): void
-  openContainer(hostId: string, containerId: string): void
+  /** The host last opened; the header keeps showing it on the dashboard and in Settings. */
+  lastHostId: string | null
+  remember(hostId: string): void
   /** The host went away (removed): forget it. */
-  forgetHost(hostId: string): void
+  forget(hostId: string): void
 }
 
 export const useNavigationStore = create<NavigationStore>((set, get) => ({
-  view: 'dashboard',
-  hostId: null,
-  containerId: null,
-  go: (view) => set({ view }),
-  openHost: (hostId) => set({ view: 'host', hostId, containerId: null }),
-  openContainer: (hostId, containerId) => set({ view: 'container', hostId, containerId }),
-  forgetHost(hostId) {
-    if (get().hostId !== hostId) return
-    const view = get().view
-    set({ hostId: null, containerId: null, view: view === 'host' || view === 'container' ? 'hosts' : view })
-  },
+  lastHostId: null,
+  remember: (hostId) => get().lastHostId !== hostId && set({ lastHostId: hostId }),
+  forget: (hostId) => get().lastHostId === hostId && set({ lastHostId: null }),
 }))
+
+/** The host the user is working on: the one in the address, else the one last opened. */
+export function useCurrentHostId(): string | null {
+  const route = useRoute()
+  const last = useNavigationStore((s) => s.lastHostId)
+  return route.hostId ?? last
+}

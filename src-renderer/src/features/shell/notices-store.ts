@@ -5,8 +5,9 @@ export interface Notice {
   id: number
   tone: Tone
   text: string
-  /** The error code, shown in monospace next to the text. */
+  /** For failures: the error code (turned into a sentence and a next step) and the raw message behind it. */
   code?: string
+  detail?: string
 }
 
 interface NoticesStore {

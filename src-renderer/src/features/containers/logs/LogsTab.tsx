@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react'
 import type { ContainerSummary } from '../../../../../src-preload/contract/containers'
 import { downloadText, fileStamp } from '../../../lib/download'
 import { LogSession, type LogViewStatus } from './log-session'
+import { ErrorText } from '../../../components/ErrorText'
 
 const INITIAL: LogViewStatus = { phase: 'open', error: null, following: true, held: 0, search: null }
 
@@ -120,9 +121,7 @@ export function LogsTab({ hostId, container }: { hostId: string; container: Cont
         <div className={`notice ${status.error ? 'bad' : ''}`} role={status.error ? 'alert' : 'status'}>
           <span>
             {status.error ? (
-              <>
-                <code>{status.error.code}</code> {status.error.message}
-              </>
+              <ErrorText code={status.error.code} message={status.error.message} />
             ) : (
               'The log stream ended.'
             )}

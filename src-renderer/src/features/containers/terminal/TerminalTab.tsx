@@ -8,6 +8,7 @@ import { TERMINAL_FONT, terminalTheme } from '../../../components/terminal-theme
 import { openStream } from '../../../lib/api'
 import type { ApiError } from '../../../lib/api-error'
 import { onColorSchemeChange } from '../../../lib/theme'
+import { ErrorText } from '../../../components/ErrorText'
 
 /** The contract caps one input message; a big paste is sent in pieces. */
 const INPUT_CHUNK = 16 * 1024
@@ -94,7 +95,7 @@ export function TerminalTab({ hostId, container }: { hostId: string; container: 
             Session ended
             {ended.error && (
               <>
-                : <code>{ended.error.code}</code> {ended.error.message}
+                : <ErrorText code={ended.error.code} message={ended.error.message} />
               </>
             )}
           </span>

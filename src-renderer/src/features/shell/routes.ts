@@ -1,0 +1,76 @@
+/**
+ * Every view has an address (hash-based, so it works the same from Electron's file:// page and from the
+ * headless server). This module is the only place that knows the shape of those addresses.
+ */
+export const HOST_TABS = ['containers', 'images', 'volumes', 'networks'] as const
+export type HostTab = (typeof HOST_TABS)[number]
+export const CONTAINER_TABS = ['logs', 'stats', 'inspect', 'terminal'] as const
+export type ContainerTab = (typeof CONTAINER_TABS)[number]
+
+export type View = 'dashboard' | 'hosts' | 'host' | 'container' | 'settings' | 'not-found'
+
+export interface RouteState {
+  view: View
+  hostId: string | null
+  containerId: string | null
+  hostTab: HostTab
+  containerTab: ContainerTab
+}
+
+const segment = (value: string): string => encodeURIComponent(value)
+
+export const paths = {
+  dashboard: (): string => '/',
+  hosts: (): string => '/hosts',
+  host: (hostId: string, tab: HostTab = 'containers'): string =>
+    tab === 'containers' ? `/hosts/${segment(hostId)}` : `/hosts/${segment(hostId)}/${tab}`,
+  container: (hostId: string, containerId: string, tab: ContainerTab = 'logs'): string =>
+    `/hosts/${segment(hostId)}/containers/${segment(containerId)}${tab === 'logs' ? '' : `/${tab}`}`,
+  settings: (): string => '/settings',
+}
+
+const isHostTab = (value: string | undefined): value is HostTab => HOST_TABS.includes(value as HostTab)
+const isContainerTab = (value: string | undefined): value is ContainerTab =>
+  CONTAINER_TABS.includes(value as ContainerTab)
+
+function decode(value: string | undefined): string | null {
+  if (!value) return null
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    return null
+  }
+}
+
+export function parseRoute(path: string): RouteState {
+  const base: RouteState = {
+    view: 'not-found',
+    hostId: null,
+    containerId: null,
+    hostTab: 'containers',
+    containerTab: 'logs',
+  }
+  const parts = path.split('?')[0]!.split('/').filter(Boolean)
+  if (parts.length === 0) return { ...base, view: 'dashboard' }
+  if (parts[0] === 'settings' && parts.length === 1) return { ...base, view: 'settings' }
+  if (parts[0] !== 'hosts') return base
+  if (parts.length === 1) return { ...base, view: 'hosts' }
+  const hostId = decode(parts[1])
+  if (!hostId) return base
+  if (parts.length === 2) return { ...base, view: 'host', hostId }
+  if (parts.length === 3 && isHostTab(parts[2])) return { ...base, view: 'host', hostId, hostTab: parts[2] }
+  if (parts[2] === 'containers' && parts.length >= 4 && parts.length <= 5) {
+    const containerId = decode(parts[3])
+    if (!containerId) return base
+    if (parts.length === 4) return { ...base, view: 'container', hostId, containerId }
+    if (isContainerTab(parts[4])) return { ...base, view: 'container', hostId, containerId, containerTab: parts[4] }
+  }
+  return base
+}
+
+/** Which entry of the left navigation a view belongs to. */
+export function sectionOf(view: View): 'dashboard' | 'hosts' | 'settings' | null {
+  if (view === 'host' || view === 'container' || view === 'hosts') return 'hosts'
+  if (view === 'dashboard' || view === 'settings') return view
+  return null
+}

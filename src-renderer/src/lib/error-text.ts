@@ -1,0 +1,70 @@
+import { ERROR_CODES, type ErrorCode } from '../../../src-preload/contract/errors'
+
+export interface ErrorText {
+  /** What happened, in one sentence a person can read. */
+  sentence: string
+  /** What to do next. */
+  next: string
+}
+
+/**
+ * The one place that turns a contract error code into words. A new code in the contract without an
+ * entry here fails to compile (and a unit test checks the list at run time too).
+ */
+export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
+  validation: {
+    sentence: 'Some of what was entered is not valid.',
+    next: 'Correct the highlighted field and try again.',
+  },
+  not_found: { sentence: 'That no longer exists.', next: 'It may have been removed elsewhere; refresh the list.' },
+  conflict: {
+    sentence: 'That cannot be done in the current state.',
+    next: 'Read the details, change what is in the way, then retry.',
+  },
+  unauthorized: { sentence: 'Your sign-in is no longer valid.', next: 'Sign in again with a valid token.' },
+  forbidden: { sentence: 'Your role does not allow this.', next: 'Ask an admin for a token with a higher role.' },
+  misdirected: {
+    sentence: 'The server did not accept this address.',
+    next: 'Open glinrdock at the address it prints when it starts.',
+  },
+  rate_limited: { sentence: 'Too many requests in a short time.', next: 'Wait a moment, then try again.' },
+  payload_too_large: { sentence: 'What was sent is too large.', next: 'Send less at once.' },
+  unsupported_media_type: {
+    sentence: 'The request was not sent as JSON.',
+    next: 'Send it with Content-Type: application/json.',
+  },
+  schema_too_new: { sentence: 'The data was written by a newer glinrdock.', next: 'Update glinrdock to open it.' },
+  secrets_consent_required: {
+    sentence: 'This computer has no keychain to protect stored passwords and keys.',
+    next: 'Allow storing them without a keychain in Settings, or use an SSH agent instead.',
+  },
+  secrets_unavailable: {
+    sentence: 'Stored passwords and keys cannot be unlocked.',
+    next: 'Check the OS keychain (or secret.key in headless mode).',
+  },
+  host_key_mismatch: {
+    sentence: 'The server’s identity changed.',
+    next: 'Compare the fingerprints, then replace the pinned key if you trust the new one.',
+  },
+  ssh_auth_failed: {
+    sentence: 'The server refused the SSH credentials.',
+    next: 'Check the user name and key or password in the host’s settings.',
+  },
+  docker_unreachable: {
+    sentence: 'The Docker engine did not answer.',
+    next: 'Check that Docker is running and that the socket path is right.',
+  },
+  host_unreachable: {
+    sentence: 'The host could not be reached.',
+    next: 'Check the address and port, and that the SSH server is running.',
+  },
+  internal: {
+    sentence: 'Something went wrong inside glinrdock.',
+    next: 'Retry; if it keeps happening, the server log has the details.',
+  },
+}
+
+export const hasTextForEveryCode = (): ErrorCode[] => ERROR_CODES.filter((code) => !ERROR_TEXT[code])
+
+/** Long hex ids (container and image ids) in messages, shortened to the 12 characters Docker shows. */
+export const shortenIds = (text: string): string => text.replace(/\b(sha256:)?([0-9a-f]{12})[0-9a-f]{52}\b/g, '$2')
