@@ -12,7 +12,7 @@ test('an SSH host is added through the UI with its fingerprint confirmed, and a 
   containers.run(name, 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.2; done')
   try {
     await page.goto(`${serve.url}/#token=${serve.adminToken}`)
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Hosts' }).click()
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Hosts' }).click()
     await page.getByRole('button', { name: 'Add host' }).first().click()
     const dialog = page.getByRole('dialog')
     await dialog.getByRole('radio', { name: 'SSH', exact: true }).check()

@@ -15,7 +15,7 @@ test('a viewer sees the hosts but the actions its role may not take are disabled
   expect(await session.json()).toMatchObject({ role: 'viewer' })
 
   await page.goto(`${serve.url}/#token=${token}`)
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Hosts' }).click()
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Hosts' }).click()
   const add = page.getByRole('button', { name: 'Add host' })
   await expect(add).toBeDisabled()
   await expect(add).toHaveAttribute('title', 'Needs the admin role')

@@ -12,7 +12,7 @@ test('a browser signs in from the URL fragment, creates an API token in Settings
   expect(page.url()).toBe(`${serve.url}/`)
   expect(await page.evaluate(() => sessionStorage.getItem('glinrdock.token'))).toBe(serve.adminToken)
 
-  await page.getByRole('button', { name: 'Settings' }).click()
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click()
   await expect(page.getByTestId('version')).not.toBeEmpty()
   await expect(page.getByText(serve.dataDir)).toBeVisible()
   await expect(page.getByRole('row', { name: /admin - first start/ })).toBeVisible()
@@ -45,7 +45,7 @@ test('a browser signs in from the URL fragment, creates an API token in Settings
 
 test('the token form shows the contract’s own validation message', async ({ page, serve, consoleErrors }) => {
   await page.goto(`${serve.url}/#token=${serve.adminToken}`)
-  await page.getByRole('button', { name: 'Settings' }).click()
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click()
   await page.getByRole('button', { name: 'Create token' }).click()
   await page.getByRole('dialog').getByRole('button', { name: 'Create token' }).click()
   await expect(page.getByRole('dialog').getByText('Name is required')).toBeVisible()
