@@ -26,7 +26,7 @@ export function openHostMetricsStream(
   let timer: NodeJS.Timeout | undefined
   const previous = new Map<string, RawSample>()
 
-  async function sampleOne(id: string): Promise<{ cpu: number; memory: number }> {
+  async function sampleOne(id: string): Promise<{ cpu: number | null; memory: number }> {
     const docker = await containers.docker(hostId)
     const raw = (await docker
       .getContainer(id)
@@ -34,7 +34,7 @@ export function openHostMetricsStream(
     const before = previous.get(id)
     previous.set(id, raw)
     const stats = computeStats({ ...raw, precpu_stats: before?.cpu_stats ?? {} } as never)
-    return { cpu: before ? stats.cpuPercent : 0, memory: stats.memoryUsage }
+    return { cpu: before ? stats.cpuPercent : null, memory: stats.memoryUsage }
   }
 
   async function tick(): Promise<void> {
@@ -42,13 +42,14 @@ export function openHostMetricsStream(
       const list = await containers.list(hostId)
       const running = list.filter((c) => c.state === 'running').map((c) => c.id)
       for (const id of [...previous.keys()]) if (!running.includes(id)) previous.delete(id)
-      let cpuPercent = 0
+      // CPU is known only when every running container has a previous reading; a partial sum would read low.
+      let cpuPercent: number | null = 0
       let memoryUsage = 0
       for (let i = 0; i < running.length; i += CONCURRENCY) {
         const samples = await Promise.allSettled(running.slice(i, i + CONCURRENCY).map(sampleOne))
         for (const sample of samples) {
           if (sample.status === 'fulfilled') {
-            cpuPercent += sample.value.cpu
+            cpuPercent = cpuPercent === null || sample.value.cpu === null ? null : cpuPercent + sample.value.cpu
             memoryUsage += sample.value.memory
           }
         }

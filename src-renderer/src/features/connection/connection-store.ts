@@ -68,12 +68,24 @@ export function onReconnected(listener: () => void): () => void {
 
 const ROLE_FOR: Record<Permission, string> = { read: 'viewer', operate: 'deployer', admin: 'admin' }
 
+/** True while glinrdock itself answers: every live indicator and action depends on it. */
+export const useLinkUp = (): boolean => useConnectionStore((state) => state.status === 'connected')
+
 /**
- * Whether the caller may do something needing `permission`, and the tooltip that says why not. Buttons
- * are disabled rather than hidden, so a viewer still sees what exists.
+ * Whether the caller may do something needing `permission` right now, and the tooltip that says why
+ * not: the role, or a lost link to glinrdock (then nothing can be done until it is back). Buttons are
+ * disabled rather than hidden, so a viewer still sees what exists.
  */
 export function useCan(permission: Permission): { allowed: boolean; reason: string | undefined } {
   const role = useConnectionStore((state) => state.role)
+  const linkUp = useLinkUp()
+  if (!linkUp) return { allowed: false, reason: 'Not connected to glinrdock' }
   const allowed = role !== null && roleAllows(role, permission)
   return { allowed, reason: allowed ? undefined : `Needs the ${ROLE_FOR[permission]} role` }
+}
+
+/** Whether the caller's role allows `permission`, whatever the link's state (for what to show, not to enable). */
+export function useRoleAllows(permission: Permission): boolean | null {
+  const role = useConnectionStore((state) => state.role)
+  return role === null ? null : roleAllows(role, permission)
 }

@@ -17,7 +17,7 @@ export function HostCard({ host }: { host: HostSummary }) {
   useEffect(() => watchMetrics(host.id), [watchMetrics, host.id])
   const headingId = `host-card-${host.id}`
   const engine = host.engine
-  const cpu = metrics && engine ? metrics.cpuPercent / Math.max(1, engine.cpus) : null
+  const cpu = metrics && engine && metrics.cpuPercent !== null ? metrics.cpuPercent / Math.max(1, engine.cpus) : null
   const memory = metrics && engine?.memoryBytes ? metrics.memoryUsage / engine.memoryBytes : null
   return (
     <article

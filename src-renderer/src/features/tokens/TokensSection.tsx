@@ -4,10 +4,27 @@ import type { TokenSummary } from '../../../../src-preload/contract/schemas'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { RelativeTime } from '../../components/RelativeTime'
 import { EmptyState, ErrorState, Loading } from '../../components/States'
+import { useRoleAllows } from '../connection/connection-store'
+import { PermittedButton } from '../connection/PermittedButton'
 import { CreateTokenDialog } from './CreateTokenDialog'
 import { useTokensStore } from './tokens-store'
 
+/** Token management is admin-only: other roles see why, and nothing is fetched or subscribed for them. */
 export function TokensSection() {
+  const isAdmin = useRoleAllows('admin')
+  if (isAdmin === null) return null
+  if (!isAdmin) {
+    return (
+      <section className="card" aria-labelledby="tokens-heading">
+        <h2 id="tokens-heading">API tokens</h2>
+        <p className="muted">Managing API tokens needs the admin role. Ask an admin for a token with more rights.</p>
+      </section>
+    )
+  }
+  return <TokensManager />
+}
+
+function TokensManager() {
   const { tokens, loading, error, load, watch } = useTokensStore()
   const [creating, setCreating] = useState(false)
   const [revoking, setRevoking] = useState<TokenSummary | null>(null)
@@ -17,9 +34,9 @@ export function TokensSection() {
     <section className="card" aria-labelledby="tokens-heading">
       <div className="card-head">
         <h2 id="tokens-heading">API tokens</h2>
-        <button type="button" className="btn primary" onClick={() => setCreating(true)}>
+        <PermittedButton permission="admin" className="btn primary" onClick={() => setCreating(true)}>
           <Plus size={14} aria-hidden="true" /> Create token
-        </button>
+        </PermittedButton>
       </div>
       <p className="muted">Tokens authorise the REST API and the browser UI of headless mode.</p>
       {error ? (
@@ -59,14 +76,14 @@ export function TokensSection() {
                   <RelativeTime iso={token.lastUsedAt} />
                 </td>
                 <td className="actions">
-                  <button
-                    type="button"
+                  <PermittedButton
+                    permission="admin"
                     className="btn danger"
                     onClick={() => setRevoking(token)}
                     aria-label={`Revoke ${token.name}`}
                   >
                     <Trash2 size={14} aria-hidden="true" /> Revoke
-                  </button>
+                  </PermittedButton>
                 </td>
               </tr>
             ))}

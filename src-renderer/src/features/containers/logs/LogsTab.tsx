@@ -3,8 +3,37 @@ import { ChevronDown, ChevronUp, Download, Eraser, Pause, Play, RefreshCw, Searc
 import { useEffect, useRef, useState } from 'react'
 import type { ContainerSummary } from '../../../../../src-preload/contract/containers'
 import { downloadText, fileStamp } from '../../../lib/download'
-import { LogSession, type LogViewStatus } from './log-session'
+import { DEFAULT_LOG_OPTIONS, LogSession, type LogViewOptions, type LogViewStatus } from './log-session'
 import { ErrorText } from '../../../components/ErrorText'
+
+const TAILS: [string, string][] = [
+  ['100', 'Last 100'],
+  ['1000', 'Last 1,000'],
+  ['10000', 'Last 10,000'],
+  ['all', 'All (up to 100,000)'],
+]
+const SINCE_CHOICES: [string, string][] = [
+  ['', 'Any time'],
+  ['300', 'Last 5 minutes'],
+  ['3600', 'Last hour'],
+  ['86400', 'Last 24 hours'],
+  ['at', 'A time…'],
+]
+const sinceChoice = (since: LogViewOptions['since']): string =>
+  since === null ? '' : 'seconds' in since ? String(since.seconds) : 'at'
+
+/** A `datetime-local` value (local time, minutes) for an hour ago: a sensible start for "a time…". */
+function anHourAgo(): string {
+  const date = new Date(Date.now() - 3600_000)
+  date.setMinutes(date.getMinutes() - date.getTimezoneOffset())
+  return date.toISOString().slice(0, 16)
+}
+
+function sinceFrom(choice: string, current: LogViewOptions['since']): LogViewOptions['since'] {
+  if (choice === '') return null
+  if (choice === 'at') return current && 'at' in current ? current : { at: anHourAgo() }
+  return { seconds: Number(choice) }
+}
 
 const INITIAL: LogViewStatus = { phase: 'open', error: null, following: true, held: 0, search: null }
 
@@ -12,11 +41,23 @@ export function LogsTab({ hostId, container }: { hostId: string; container: Cont
   const viewRef = useRef<HTMLDivElement>(null)
   const sessionRef = useRef<LogSession | null>(null)
   const [status, setStatus] = useState<LogViewStatus>(INITIAL)
-  const [timestamps, setTimestamps] = useState(false)
+  const [options, setOptions] = useState<LogViewOptions>(DEFAULT_LOG_OPTIONS)
   const [query, setQuery] = useState('')
+  const running = container.state === 'running' || container.state === 'restarting' || container.state === 'paused'
+  const change = (changes: Partial<LogViewOptions>): void => {
+    const next = { ...options, ...changes }
+    setOptions(next)
+    sessionRef.current?.setOptions(next)
+  }
 
   useEffect(() => {
-    const session = new LogSession(viewRef.current!, { hostId, containerId: container.id }, setStatus)
+    // The options at open time; later changes go through setOptions, not a new session.
+    const session = new LogSession(
+      viewRef.current!,
+      { hostId, containerId: container.id },
+      setStatus,
+      optionsRef.current,
+    )
     sessionRef.current = session
     return () => {
       session.dispose()
@@ -24,14 +65,96 @@ export function LogsTab({ hostId, container }: { hostId: string; container: Cont
     }
   }, [hostId, container.id])
 
+  const optionsRef = useRef(options)
+  optionsRef.current = options
   const session = (): LogSession | null => sessionRef.current
   const find = (direction: 'next' | 'previous', incremental = false): void =>
     session()?.find(query, direction, incremental)
 
   return (
     <div className="log-tab">
+      <div className="toolbar log-toolbar" role="group" aria-label="What to show">
+        <label className="inline-field">
+          <span>Lines</span>
+          <select
+            value={String(options.tail)}
+            onChange={(event) => change({ tail: event.target.value === 'all' ? 'all' : Number(event.target.value) })}
+          >
+            {TAILS.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline-field">
+          <span>Since</span>
+          <select
+            value={sinceChoice(options.since)}
+            onChange={(event) => change({ since: sinceFrom(event.target.value, options.since) })}
+          >
+            {SINCE_CHOICES.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        {options.since && 'at' in options.since && (
+          <label className="inline-field">
+            <span>From</span>
+            <input
+              type="datetime-local"
+              value={options.since.at}
+              onChange={(event) => event.target.value && change({ since: { at: event.target.value } })}
+            />
+          </label>
+        )}
+        <label className="inline-field">
+          <span>Streams</span>
+          <select
+            value={options.streams}
+            onChange={(event) => change({ streams: event.target.value as LogViewOptions['streams'] })}
+          >
+            <option value="all">stdout and stderr</option>
+            <option value="stdout">stdout only</option>
+            <option value="stderr">stderr only</option>
+          </select>
+        </label>
+        <button
+          type="button"
+          className={`btn toggle ${options.timestamps ? 'on' : ''}`}
+          aria-pressed={options.timestamps}
+          onClick={() => change({ timestamps: !options.timestamps })}
+        >
+          Timestamps
+        </button>
+        {options.timestamps && (
+          <button
+            type="button"
+            className={`btn toggle ${options.zone === 'utc' ? 'on' : ''}`}
+            aria-pressed={options.zone === 'utc'}
+            title="Show timestamps in UTC instead of this computer's time zone"
+            onClick={() => change({ zone: options.zone === 'utc' ? 'local' : 'utc' })}
+          >
+            UTC
+          </button>
+        )}
+        <button
+          type="button"
+          className={`btn toggle ${options.wrap ? 'on' : ''}`}
+          aria-pressed={options.wrap}
+          onClick={() => change({ wrap: !options.wrap })}
+        >
+          Wrap lines
+        </button>
+      </div>
       <div className="toolbar log-toolbar">
-        {status.following ? (
+        {!running ? (
+          <span className="muted" data-testid="log-ended">
+            The container is {container.state}: these are its last lines. New lines appear if it starts again.
+          </span>
+        ) : status.following ? (
           <button type="button" className="btn" onClick={() => session()?.pause()}>
             <Pause size={14} aria-hidden="true" /> Pause
           </button>
@@ -40,22 +163,11 @@ export function LogsTab({ hostId, container }: { hostId: string; container: Cont
             <Play size={14} aria-hidden="true" /> Follow
           </button>
         )}
-        {!status.following && (
+        {running && !status.following && (
           <span className="muted" data-testid="log-held" aria-live="polite">
             Paused · {status.held} new line{status.held === 1 ? '' : 's'}
           </span>
         )}
-        <button
-          type="button"
-          className={`btn toggle ${timestamps ? 'on' : ''}`}
-          aria-pressed={timestamps}
-          onClick={() => {
-            setTimestamps(!timestamps)
-            session()?.setTimestamps(!timestamps)
-          }}
-        >
-          Timestamps
-        </button>
         <div className="search-box">
           <Search size={14} aria-hidden="true" />
           <input
@@ -132,7 +244,7 @@ export function LogsTab({ hostId, container }: { hostId: string; container: Cont
         </div>
       )}
       <div className="term-frame">
-        <div className="term-fit" data-testid="log-view" ref={viewRef} />
+        <div className={`term-fit ${options.wrap ? '' : 'nowrap'}`} data-testid="log-view" ref={viewRef} />
       </div>
     </div>
   )

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { plainLine, renderLine, sanitize } from './log-format'
+import { formatTimestamp, passesFilter, plainLine, renderLine, sanitize } from './log-format'
 import { dockerSince } from '../../../../../src-preload/contract/docker-time'
 import { timestampKey } from './log-time'
 import { LineRing } from './line-ring'
@@ -14,10 +14,27 @@ describe('log lines in the terminal', () => {
   })
   it('shows stderr in red, timestamps only when asked, and resets colours a line left open', () => {
     const line = { stream: 'stderr' as const, text: 'boom', timestamp: '2026-01-02T03:04:05.123456789Z' }
-    expect(renderLine(line, false)).toBe('\x1b[31mboom\x1b[0m')
-    expect(renderLine(line, true)).toContain('2026-01-02T03:04:05.123456789Z')
-    expect(renderLine({ stream: 'stdout', text: '\x1b[32mgreen' }, false)).toBe('\x1b[32mgreen\x1b[0m')
+    const off = { timestamps: false, zone: 'utc' as const }
+    expect(renderLine(line, off)).toBe('\x1b[31mboom\x1b[0m')
+    expect(renderLine(line, { timestamps: true, zone: 'utc' })).toContain('2026-01-02 03:04:05.123 UTC')
+    expect(renderLine({ stream: 'stdout', text: '\x1b[32mgreen' }, off)).toBe('\x1b[32mgreen\x1b[0m')
     expect(plainLine(line, true)).toBe('2026-01-02T03:04:05.123456789Z boom')
+  })
+  it('formats timestamps in local time by default and in UTC on request, leaving junk as it came', () => {
+    const stamp = '2026-01-02T03:04:05.123456789Z'
+    const local = new Date(stamp)
+    const expected = `${local.getFullYear()}-01-02 ${String(local.getHours()).padStart(2, '0')}:04:05.123`
+    expect(formatTimestamp(stamp, 'local')).toBe(expected)
+    expect(formatTimestamp(stamp, 'utc')).toBe('2026-01-02 03:04:05.123 UTC')
+    expect(formatTimestamp('not a time', 'local')).toBe('not a time')
+  })
+  it('filters by stream but always keeps glinrdock’s own markers', () => {
+    const err = { stream: 'stderr' as const, text: 'e' }
+    const marker = { stream: 'marker' as const, text: 'resumed' }
+    expect(passesFilter(err, 'stdout')).toBe(false)
+    expect(passesFilter(err, 'stderr')).toBe(true)
+    expect(passesFilter(marker, 'stdout')).toBe(true)
+    expect(passesFilter(err, 'all')).toBe(true)
   })
 })
 

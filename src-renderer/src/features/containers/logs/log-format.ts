@@ -22,10 +22,39 @@ export function sanitize(text: string): string {
   return text.replace(ESCAPES, (sequence) => (SGR.test(sequence) ? sequence : ''))
 }
 
+export type TimeZoneChoice = 'local' | 'utc'
+export type StreamFilter = 'all' | 'stdout' | 'stderr'
+
+export interface RenderOptions {
+  timestamps: boolean
+  zone: TimeZoneChoice
+}
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0')
+
+/**
+ * Docker's RFC 3339 nano timestamp as people read it: local time by default (what the clock on the wall
+ * says), UTC on request, milliseconds either way. Unparseable text is shown as it came.
+ */
+export function formatTimestamp(timestamp: string, zone: TimeZoneChoice): string {
+  const date = new Date(timestamp)
+  if (Number.isNaN(date.getTime())) return timestamp
+  if (zone === 'utc') return date.toISOString().replace('T', ' ').replace('Z', ' UTC')
+  return (
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ` +
+    `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`
+  )
+}
+
+/** Whether a line is shown under a stdout/stderr filter; glinrdock's own markers always are. */
+export const passesFilter = (line: HeldLine, filter: StreamFilter): boolean =>
+  filter === 'all' || line.stream === 'marker' || line.stream === filter
+
 /** The terminal text for one line (without the line break): stderr in red, timestamps dimmed, markers inverted. */
-export function renderLine(line: HeldLine, timestamps: boolean): string {
+export function renderLine(line: HeldLine, options: RenderOptions): string {
   if (line.stream === 'marker') return `\x1b[33;7m ${line.text} \x1b[0m`
-  const stamp = timestamps && line.timestamp ? `\x1b[2m${line.timestamp}\x1b[22m ` : ''
+  const stamp =
+    options.timestamps && line.timestamp ? `\x1b[2m${formatTimestamp(line.timestamp, options.zone)}\x1b[22m ` : ''
   const text = sanitize(line.text)
   if (line.stream === 'stderr') return `${stamp}\x1b[31m${text}\x1b[0m`
   return text.includes('\x1b') ? `${stamp}${text}\x1b[0m` : `${stamp}${text}`

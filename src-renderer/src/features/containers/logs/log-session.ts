@@ -8,7 +8,15 @@ import type { ApiError } from '../../../lib/api-error'
 import { cssVar, onColorSchemeChange } from '../../../lib/theme'
 import { onReconnected } from '../../connection/connection-store'
 import { LineRing } from './line-ring'
-import { plainLine, renderLine, RESUMED_TEXT, type HeldLine } from './log-format'
+import {
+  passesFilter,
+  plainLine,
+  renderLine,
+  RESUMED_TEXT,
+  type HeldLine,
+  type StreamFilter,
+  type TimeZoneChoice,
+} from './log-format'
 import { dockerSince } from '../../../../../src-preload/contract/docker-time'
 import { timestampKey } from './log-time'
 
@@ -26,9 +34,31 @@ export interface LogViewStatus {
 export const MAX_LINES = 10_000
 /** One write per frame, but no single write beyond this (xterm parses it in one go). */
 const MAX_WRITE_CHARS = 128 * 1024
-const FIRST_TAIL = 500
 /** On resume, everything since the last line seen (the server's flow control paces it). */
 const RESUME_TAIL = 100_000
+/** Without wrapping, lines are this wide and the view scrolls sideways. */
+const NOWRAP_COLS = 500
+
+/** What the user asked to see: how much history, from when, and how. */
+export interface LogViewOptions {
+  /** Lines of history to start with; 'all' is capped at what the contract allows. */
+  tail: number | 'all'
+  /** Seconds before now to start from, or an absolute time (ISO); null for no limit. */
+  since: { seconds: number } | { at: string } | null
+  timestamps: boolean
+  zone: TimeZoneChoice
+  wrap: boolean
+  streams: StreamFilter
+}
+
+export const DEFAULT_LOG_OPTIONS: LogViewOptions = {
+  tail: 1000,
+  since: null,
+  timestamps: false,
+  zone: 'local',
+  wrap: true,
+  streams: 'all',
+}
 
 type Subscription = StreamSubscription<'containers.logs'>
 interface Pending {
@@ -54,7 +84,7 @@ export class LogSession {
   private pendingLines = 0
   private frame = 0
   private needsBreak = false
-  private timestamps = false
+  private options: LogViewOptions
   private last: { key: string; timestamp: string; count: number } | null = null
   private skip: { key: string; remaining: number } | null = null
   private markNext = false
@@ -67,7 +97,9 @@ export class LogSession {
     element: HTMLElement,
     private readonly target: { hostId: string; containerId: string },
     private readonly onStatus: (status: LogViewStatus) => void,
+    options: LogViewOptions = DEFAULT_LOG_OPTIONS,
   ) {
+    this.options = options
     this.term = new Terminal({
       scrollback: MAX_LINES,
       disableStdin: true,
@@ -108,11 +140,30 @@ export class LogSession {
     this.schedule()
   }
 
-  setTimestamps(on: boolean): void {
-    if (on === this.timestamps) return
-    this.timestamps = on
-    // Lines still waiting (while paused) are written later, with the new setting.
-    this.redraw(this.ring.toArray(this.ring.size - this.pendingLines))
+  /**
+   * New view options. How lines look (timestamps, zone, stream filter) is a redraw of what is held;
+   * how much history (tail, since) is a new stream; wrapping is a resize.
+   */
+  setOptions(next: LogViewOptions): void {
+    const previous = this.options
+    this.options = next
+    if (next.tail !== previous.tail || JSON.stringify(next.since) !== JSON.stringify(previous.since)) {
+      this.sub?.close()
+      this.sub = null
+      this.pending = []
+      this.pendingLines = 0
+      this.ring.clear()
+      this.last = null
+      this.redraw([])
+      this.update({ held: 0 })
+      this.open(false)
+      return
+    }
+    if (next.wrap !== previous.wrap) this.fitNow()
+    if (next.timestamps !== previous.timestamps || next.zone !== previous.zone || next.streams !== previous.streams) {
+      // Lines still waiting (while paused) are written later, with the new setting.
+      this.redraw(this.ring.toArray(this.ring.size - this.pendingLines))
+    }
   }
 
   clear(): void {
@@ -149,7 +200,8 @@ export class LogSession {
   text(): string {
     return this.ring
       .toArray()
-      .map((line) => plainLine(line, this.timestamps))
+      .filter((line) => passesFilter(line, this.options.streams))
+      .map((line) => plainLine(line, this.options.timestamps))
       .join('\n')
   }
 
@@ -176,7 +228,7 @@ export class LogSession {
     this.update({ phase: 'open', error: null })
     const sub = openStream(
       'containers.logs',
-      { ...this.target, timestamps: true, tail: since ? RESUME_TAIL : FIRST_TAIL, ...(since ? { since } : {}) },
+      { ...this.target, timestamps: true, ...this.historyParams(since) },
       {
         onData: (batch) => holder.sub && this.receive(holder.sub, batch),
         onEnd: (error) => {
@@ -229,7 +281,8 @@ export class LogSession {
     while (this.pending.length > 0 && out.length < MAX_WRITE_CHARS) {
       const entry = this.pending.shift()!
       for (const line of entry.lines) {
-        out += (this.needsBreak ? '\r\n' : '') + renderLine(line, this.timestamps)
+        if (!passesFilter(line, this.options.streams)) continue
+        out += (this.needsBreak ? '\r\n' : '') + renderLine(line, this.options)
         this.needsBreak = true
       }
       this.pendingLines -= entry.lines.length
@@ -246,7 +299,10 @@ export class LogSession {
     this.term.write('\x1b[?25l')
     this.search.clearDecorations()
     this.needsBreak = false
-    const out = lines.map((line) => renderLine(line, this.timestamps)).join('\r\n')
+    const out = lines
+      .filter((line) => passesFilter(line, this.options.streams))
+      .map((line) => renderLine(line, this.options))
+      .join('\r\n')
     if (out) this.needsBreak = true
     const query = this.query
     this.update({ search: null })
@@ -255,7 +311,20 @@ export class LogSession {
 
   private fitNow(): void {
     if (this.disposed || !this.term.element?.isConnected) return
-    if (this.fit.proposeDimensions()) this.fit.fit()
+    const proposed = this.fit.proposeDimensions()
+    if (!proposed) return
+    if (this.options.wrap) this.fit.fit()
+    else this.term.resize(Math.max(NOWRAP_COLS, proposed.cols), proposed.rows)
+  }
+
+  /** The stream's tail/since: the user's choice on first open, everything since the last line on a resume. */
+  private historyParams(resumeSince: string | undefined): { tail: number; since?: string } {
+    if (resumeSince) return { tail: RESUME_TAIL, since: resumeSince }
+    const { tail, since } = this.options
+    const lines = tail === 'all' ? RESUME_TAIL : tail
+    if (since === null) return { tail: lines }
+    const from = 'seconds' in since ? Date.now() / 1000 - since.seconds : Date.parse(since.at) / 1000
+    return Number.isFinite(from) ? { tail: lines, since: from.toFixed(3) } : { tail: lines }
   }
 
   private update(changes: Partial<LogViewStatus>): void {

@@ -6,6 +6,8 @@ import { StatsChart } from './StatsChart'
 import { useContainerStats } from './use-container-stats'
 
 const formatCpu = (value: number): string => formatPercent(value)
+/** An idle or stopped container would otherwise get an axis of 0 B to 1 B (labels "1 B / 1 B / 0 B"). */
+const MEMORY_AXIS_MIN = 16 * 1024 * 1024
 
 export function StatsTab({ hostId, container }: { hostId: string; container: ContainerSummary }) {
   const { latest, history, error, ended, retry } = useContainerStats(hostId, container.id)
@@ -58,7 +60,7 @@ export function StatsTab({ hostId, container }: { hostId: string; container: Con
         </section>
         <section className="card chart-card" aria-label="Memory">
           <h3>Memory</h3>
-          <StatsChart label="Memory" data={memoryData} format={formatBytes} colorVar="--ok" />
+          <StatsChart label="Memory" data={memoryData} format={formatBytes} minTop={MEMORY_AXIS_MIN} colorVar="--ok" />
         </section>
       </div>
     </div>
