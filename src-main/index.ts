@@ -2,7 +2,7 @@
  * The Electron shell: window, tray, safeStorage and ipcMain wiring. Everything stateful lives in the
  * core (built by bootstrap.ts), which never imports electron and is tested under plain Node.
  */
-import { app, BrowserWindow, dialog, Menu, nativeImage, safeStorage, session, Tray } from 'electron'
+import { app, BrowserWindow, dialog, Menu, nativeImage, safeStorage, session, shell, Tray } from 'electron'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -46,7 +46,11 @@ function createWindow(): BrowserWindow {
     },
   })
   win.once('ready-to-show', () => win.show())
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }))
+  // No new windows ever; a published port's http(s) link opens in the user's browser instead.
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (isWebUrl(url)) void shell.openExternal(url)
+    return { action: 'deny' }
+  })
   win.webContents.on('will-navigate', (event, url) => {
     if (!isAppUrl(url)) event.preventDefault()
   })
@@ -134,4 +138,14 @@ if (!app.requestSingleInstanceLock()) {
       dialog.showErrorBox('glinrdock could not start', err instanceof Error ? err.message : String(err))
       app.exit(1)
     })
+}
+
+/** Only plain web addresses leave the app (never file:, javascript: or custom schemes). */
+function isWebUrl(url: string): boolean {
+  try {
+    const { protocol } = new URL(url)
+    return protocol === 'http:' || protocol === 'https:'
+  } catch {
+    return false
+  }
 }

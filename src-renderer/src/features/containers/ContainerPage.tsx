@@ -5,7 +5,8 @@ import { ShortId } from '../../components/ShortId'
 import { ContainerStateChip } from '../../components/StateChip'
 import { EmptyState, ErrorState, Loading } from '../../components/States'
 import { Tabs, type TabItem } from '../../components/Tabs'
-import { formatPorts } from '../../lib/format'
+import { useHostsStore } from '../hosts/hosts-store'
+import { portViews } from './ports'
 import { paths, type ContainerTab } from '../shell/routes'
 import { navigation } from '../shell/use-route'
 import { ContainerActions } from './ContainerActions'
@@ -60,7 +61,8 @@ export function ContainerPage({ hostId, containerId, tab }: ContainerPageProps) 
 function ContainerView({ hostId, container, tab }: { hostId: string; container: ContainerSummary; tab: ContainerTab }) {
   const [removing, setRemoving] = useState<ContainerSummary | null>(null)
   const setTab = (next: ContainerTab): void => navigation.replace(paths.container(hostId, container.id, next))
-  const ports = formatPorts(container.ports)
+  const host = useHostsStore((s) => s.hosts.find((h) => h.id === hostId))
+  const ports = portViews(container.ports, host?.ssh ? host.ssh.host : 'localhost', host?.kind === 'ssh')
   return (
     <div className="page-fill">
       <section className="card container-head" aria-label={`Container ${container.name}`}>
@@ -77,9 +79,20 @@ function ContainerView({ hostId, container, tab }: { hostId: string; container: 
           <span title={container.imageId}>
             <span className="muted">Image</span> {container.image}
           </span>
-          {ports && (
-            <span>
-              <span className="muted">Ports</span> <span className="mono-small">{ports}</span>
+          {ports.length > 0 && (
+            <span className="ports-inline">
+              <span className="muted">Ports</span>{' '}
+              <span className="ports-cell mono-small">
+                {ports.map((port) =>
+                  port.href ? (
+                    <a key={port.key} href={port.href} target="_blank" rel="noopener noreferrer">
+                      {port.text}
+                    </a>
+                  ) : (
+                    <span key={port.key}>{port.text}</span>
+                  ),
+                )}
+              </span>
             </span>
           )}
           {container.composeProject && (

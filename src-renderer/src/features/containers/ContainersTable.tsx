@@ -8,18 +8,17 @@ import {
   type VisibilityState,
 } from '@tanstack/react-table'
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { ArrowDown, ArrowUp, Play, Search, Square } from 'lucide-react'
+import { ArrowDown, ArrowUp, Search } from 'lucide-react'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import type { ContainerSummary } from '../../../../src-preload/contract/containers'
 import { EmptyState } from '../../components/States'
 import { useElementWidth } from '../../components/use-element-width'
-import { navigation } from '../shell/use-route'
+import { navigation, useQueryParam } from '../shell/use-route'
+import { BulkActions } from './BulkActions'
 import { containerColumns, OPTIONAL_COLUMNS, type ContainersTableMeta } from './container-columns'
 import { matchesFilter } from './container-filter'
 import { ContainerRow } from './ContainerRow'
 import { RemoveContainerDialog } from './RemoveContainerDialog'
-import { useContainerActions } from './use-container-actions'
-import { PermittedButton } from '../connection/PermittedButton'
 
 const ROW_HEIGHT = 46
 const FULL_WIDTH = containerColumns.reduce((sum, column) => sum + (column.size ?? 0), 0)
@@ -38,14 +37,30 @@ function visibilityFor(width: number): VisibilityState {
 }
 
 /** Sortable, filterable, virtualized: thousands of rows render only the ones in view. */
-export function ContainersTable({ hostId, containers }: { hostId: string; containers: ContainerSummary[] }) {
-  const { bulk } = useContainerActions(hostId)
-  const [filter, setFilter] = useState('')
-  const [sorting, setSorting] = useState<SortingState>([{ id: 'name', desc: false }])
+interface ContainersTableProps {
+  hostId: string
+  containers: ContainerSummary[]
+  /** For links to published ports: the host's name as this computer reaches it. */
+  linkHost: string
+  remote: boolean
+}
+
+/** `name`, `-created`: the sort as it stands in the address. */
+const sortingFrom = (value: string): SortingState =>
+  value ? [{ id: value.replace(/^-/, ''), desc: value.startsWith('-') }] : [{ id: 'name', desc: false }]
+const sortingText = (sorting: SortingState): string =>
+  sorting[0] ? `${sorting[0].desc ? '-' : ''}${sorting[0].id}` : ''
+
+export function ContainersTable({ hostId, containers, linkHost, remote }: ContainersTableProps) {
+  // Filter and sort live in the address: Back from a container, a reload or a shared link keep them.
+  const [filter, setFilter] = useQueryParam('q')
+  const [sortParam, setSortParam] = useQueryParam('sort', 'name')
+  const sorting = useMemo(() => sortingFrom(sortParam), [sortParam])
+  const setSorting = (updater: SortingState | ((old: SortingState) => SortingState)): void =>
+    setSortParam(sortingText(typeof updater === 'function' ? updater(sorting) : updater) || 'name')
   const [rowSelection, setRowSelection] = useState<RowSelectionState>({})
   const [removing, setRemoving] = useState<ContainerSummary | null>(null)
   const [activeIndex, setActiveIndex] = useState(0)
-  const [bulkBusy, setBulkBusy] = useState(false)
   const scrollRef = useRef<HTMLDivElement>(null)
   const boxRef = useRef<HTMLDivElement>(null)
   const width = useElementWidth(boxRef)
@@ -56,7 +71,10 @@ export function ContainersTable({ hostId, containers }: { hostId: string; contai
     () => (filter.trim() ? containers.filter((c) => matchesFilter(c, filter)) : containers),
     [containers, filter],
   )
-  const meta = useMemo<ContainersTableMeta>(() => ({ hostId, askRemove: setRemoving }), [hostId])
+  const meta = useMemo<ContainersTableMeta>(
+    () => ({ hostId, askRemove: setRemoving, linkHost, remote }),
+    [hostId, linkHost, remote],
+  )
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Table returns fresh functions by design
   const table = useReactTable({
     data,
@@ -143,11 +161,6 @@ export function ContainersTable({ hostId, containers }: { hostId: string; contai
     if (hit && hit.index !== activeIndex) setActiveIndex(hit.index)
   }
 
-  const runBulk = (action: 'start' | 'stop'): void => {
-    setBulkBusy(true)
-    void bulk(selected, action).finally(() => setBulkBusy(false))
-  }
-
   return (
     <div className="containers" ref={boxRef}>
       <div className="toolbar">
@@ -156,7 +169,7 @@ export function ContainersTable({ hostId, containers }: { hostId: string; contai
           <input
             type="search"
             aria-label="Filter containers"
-            placeholder="Filter: name, state, label or key=value"
+            placeholder="Filter: name, image, state, label or key=value"
             value={filter}
             onChange={(event) => setFilter(event.target.value)}
           />
@@ -166,22 +179,7 @@ export function ContainersTable({ hostId, containers }: { hostId: string; contai
           containers{selected.length > 0 ? ` · ${selected.length} selected` : ''}
         </span>
         <div className="toolbar-end">
-          <PermittedButton
-            permission="operate"
-            className="btn"
-            disabled={selected.length === 0 || bulkBusy}
-            onClick={() => runBulk('start')}
-          >
-            <Play size={14} aria-hidden="true" /> Start selected
-          </PermittedButton>
-          <PermittedButton
-            permission="operate"
-            className="btn"
-            disabled={selected.length === 0 || bulkBusy}
-            onClick={() => runBulk('stop')}
-          >
-            <Square size={14} aria-hidden="true" /> Stop selected
-          </PermittedButton>
+          <BulkActions hostId={hostId} selected={selected} />
         </div>
       </div>
       {rows.length === 0 ? (
@@ -198,7 +196,8 @@ export function ContainersTable({ hostId, containers }: { hostId: string; contai
           >
             <colgroup>
               {table.getVisibleLeafColumns().map((column) => (
-                <col key={column.id} style={{ width: column.getSize() }} />
+                // The image column takes whatever width is left, so wide windows show long image names.
+                <col key={column.id} style={column.id === 'image' ? undefined : { width: column.getSize() }} />
               ))}
             </colgroup>
             <thead>

@@ -16,6 +16,8 @@ export function RemoveContainerDialog({ hostId, container, onClose, onRemoved }:
   const run = useContainersStore((s) => s.run)
   const [force, setForce] = useState(false)
   const forceId = useId()
+  // The engine refuses to remove a running container without force: the option is the only way, so it is on.
+  const mustForce = container?.state === 'running' || container?.state === 'restarting' || container?.state === 'paused'
   return (
     <ConfirmDialog
       open={container !== null}
@@ -33,14 +35,20 @@ export function RemoveContainerDialog({ hostId, container, onClose, onRemoved }:
       confirmLabel={`Remove ${container?.name ?? ''}`}
       onConfirm={async () => {
         if (!container) return
-        await run(hostId, container.id, 'remove', { force })
+        await run(hostId, container.id, 'remove', { force: force || mustForce })
         onRemoved?.()
       }}
     >
       <div className="checkbox">
-        <input id={forceId} type="checkbox" checked={force} onChange={(event) => setForce(event.target.checked)} />
+        <input
+          id={forceId}
+          type="checkbox"
+          checked={force || mustForce}
+          disabled={mustForce}
+          onChange={(event) => setForce(event.target.checked)}
+        />
         <label htmlFor={forceId}>
-          Force{container?.state === 'running' ? ' (needed: it is running and will be killed)' : ''}
+          {mustForce ? 'Force: it is running, so it is killed first' : 'Force (kill it first if it is running)'}
         </label>
       </div>
     </ConfirmDialog>

@@ -5,11 +5,32 @@ import { RelativeTime } from '../../components/RelativeTime'
 import { ShortId } from '../../components/ShortId'
 import { ContainerStateChip } from '../../components/StateChip'
 import { formatPorts } from '../../lib/format'
+import { portViews } from './ports'
 import { ContainerActions } from './ContainerActions'
 
 export interface ContainersTableMeta {
   hostId: string
   askRemove(container: ContainerSummary): void
+  /** The name links to published ports use (see ports.ts). */
+  linkHost: string
+  remote: boolean
+}
+
+function PortsCell({ container, meta: m }: { container: ContainerSummary; meta: ContainersTableMeta }) {
+  const views = portViews(container.ports, m.linkHost, m.remote)
+  return (
+    <span className="ports-cell mono-small">
+      {views.map((view) =>
+        view.href ? (
+          <a key={view.key} href={view.href} target="_blank" rel="noopener noreferrer" title={`Open ${view.href}`}>
+            {view.text}
+          </a>
+        ) : (
+          <span key={view.key}>{view.text}</span>
+        ),
+      )}
+    </span>
+  )
 }
 
 const meta = (table: Table<ContainerSummary>): ContainersTableMeta => table.options.meta as ContainersTableMeta
@@ -64,7 +85,8 @@ export const containerColumns: ColumnDef<ContainerSummary>[] = [
     id: 'image',
     accessorKey: 'image',
     header: 'Image',
-    size: 150,
+    // The one column without a fixed width: it takes the room the others leave (see ContainersTable).
+    size: 180,
     sortingFn: 'text',
     cell: ({ getValue }) => <span title={getValue<string>()}>{getValue<string>()}</span>,
   },
@@ -72,7 +94,7 @@ export const containerColumns: ColumnDef<ContainerSummary>[] = [
     id: 'state',
     accessorKey: 'state',
     header: 'State',
-    size: 160,
+    size: 200,
     sortingFn: 'text',
     cell: ({ row }) => (
       <div className="state-cell">
@@ -87,13 +109,9 @@ export const containerColumns: ColumnDef<ContainerSummary>[] = [
     id: 'ports',
     accessorFn: (container) => formatPorts(container.ports),
     header: 'Ports',
-    size: 120,
+    size: 190,
     enableSorting: false,
-    cell: ({ getValue }) => (
-      <span className="mono-small" title={getValue<string>()}>
-        {getValue<string>()}
-      </span>
-    ),
+    cell: ({ row, table }) => <PortsCell container={row.original} meta={meta(table)} />,
   },
   {
     id: 'created',
@@ -114,7 +132,7 @@ export const containerColumns: ColumnDef<ContainerSummary>[] = [
   },
   {
     id: 'actions',
-    size: 100,
+    size: 112,
     enableSorting: false,
     header: () => <span className="sr-only">Actions</span>,
     cell: ({ row, table }) => (

@@ -25,6 +25,10 @@ describe('the container filter', () => {
   it('matches a part of the name, case-insensitively', () => {
     expect([web, db].filter((c) => matchesFilter(c, 'WEB'))).toEqual([web])
   })
+  it('matches a part of the image name', () => {
+    const nginx = container('c3', { name: 'proxy', image: 'nginx:1.25' })
+    expect([web, db, nginx].filter((c) => matchesFilter(c, 'nginx'))).toEqual([nginx])
+  })
   it('matches a state exactly', () => {
     expect([web, db].filter((c) => matchesFilter(c, 'exited'))).toEqual([db])
   })

@@ -2,8 +2,8 @@ import type { ContainerSummary } from '../../../../src-preload/contract/containe
 
 /**
  * The host page's filter: every space-separated term must match. `key=value` matches a label exactly;
- * any other term matches a name (substring), a state (exactly) or a label key (exactly). Case-insensitive,
- * except label values, which Docker compares as they are.
+ * any other term matches a name or an image (substring), a state (exactly) or a label key (exactly).
+ * Case-insensitive, except label values, which Docker compares as they are.
  */
 export function matchesFilter(container: ContainerSummary, filter: string): boolean {
   const terms = filter.trim().split(/\s+/).filter(Boolean)
@@ -21,6 +21,7 @@ function matchesTerm(container: ContainerSummary, term: string): boolean {
   const lower = term.toLowerCase()
   return (
     container.name.toLowerCase().includes(lower) ||
+    container.image.toLowerCase().includes(lower) ||
     container.state.toLowerCase() === lower ||
     Object.keys(container.labels).some((key) => key.toLowerCase() === lower)
   )

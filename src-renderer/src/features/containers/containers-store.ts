@@ -6,7 +6,7 @@ import { sharedSubscriptions } from '../../lib/shared-subscriptions'
 import { onReconnected } from '../connection/connection-store'
 import { applyContainersChanged } from './container-changes'
 
-export type LifecycleAction = 'start' | 'stop' | 'restart' | 'remove'
+export type LifecycleAction = 'start' | 'stop' | 'restart' | 'kill' | 'pause' | 'unpause' | 'remove'
 
 export interface HostContainers {
   list: ContainerSummary[]
@@ -98,10 +98,8 @@ export const useContainersStore = create<ContainersStore>((set, get) => {
       set({ busy: { ...get().busy, [key]: action } })
       try {
         const target = { hostId, containerId }
-        if (action === 'start') await call('containers.start', target)
-        else if (action === 'stop') await call('containers.stop', target)
-        else if (action === 'restart') await call('containers.restart', target)
-        else await call('containers.remove', { ...target, force: options.force ?? false })
+        if (action === 'remove') await call('containers.remove', { ...target, force: options.force ?? false })
+        else await call(`containers.${action}`, target)
       } finally {
         const { [key]: _done, ...rest } = get().busy
         set({ busy: rest })

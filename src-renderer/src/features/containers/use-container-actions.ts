@@ -8,6 +8,9 @@ const VERBS: Record<LifecycleAction, [string, string]> = {
   start: ['start', 'Started'],
   stop: ['stop', 'Stopped'],
   restart: ['restart', 'Restarted'],
+  kill: ['kill', 'Killed'],
+  pause: ['pause', 'Paused'],
+  unpause: ['unpause', 'Unpaused'],
   remove: ['remove', 'Removed'],
 }
 const BULK_CONCURRENCY = 4
@@ -38,13 +41,17 @@ export function useContainerActions(hostId: string) {
   )
 
   const bulk = useCallback(
-    async (containers: ContainerSummary[], action: 'start' | 'stop'): Promise<void> => {
+    async (
+      containers: ContainerSummary[],
+      action: LifecycleAction,
+      options: { force?: boolean } = {},
+    ): Promise<void> => {
       const queue = [...containers]
       const failures: { name: string; code: string; message: string }[] = []
       const worker = async (): Promise<void> => {
         for (let next = queue.shift(); next; next = queue.shift()) {
           try {
-            await run(hostId, next.id, action)
+            await run(hostId, next.id, action, options)
           } catch (err) {
             const error = toApiError(err)
             failures.push({ name: next.name, code: error.code, message: error.message })

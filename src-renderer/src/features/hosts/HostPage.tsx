@@ -123,7 +123,14 @@ function HostContainers({ host }: { host: HostSummary }) {
       </EmptyState>
     )
   }
-  return <ContainersTable hostId={host.id} containers={state.list} />
+  return (
+    <ContainersTable
+      hostId={host.id}
+      containers={state.list}
+      linkHost={host.ssh ? host.ssh.host : 'localhost'}
+      remote={host.kind === 'ssh'}
+    />
+  )
 }
 
 /** Images, volumes and networks of the host. */

@@ -51,12 +51,13 @@ export function LogsTab({ hostId, container }: { hostId: string; container: Cont
   }
 
   useEffect(() => {
-    // The options at open time; later changes go through setOptions, not a new session.
     const session = new LogSession(
       viewRef.current!,
       { hostId, containerId: container.id },
       setStatus,
-      optionsRef.current,
+      // A container's page mounts a fresh tab (keyed by container), so its options start at the defaults
+      // too; later changes go through setOptions, not a new session.
+      DEFAULT_LOG_OPTIONS,
     )
     sessionRef.current = session
     return () => {
@@ -65,8 +66,6 @@ export function LogsTab({ hostId, container }: { hostId: string; container: Cont
     }
   }, [hostId, container.id])
 
-  const optionsRef = useRef(options)
-  optionsRef.current = options
   const session = (): LogSession | null => sessionRef.current
   const find = (direction: 'next' | 'previous', incremental = false): void =>
     session()?.find(query, direction, incremental)
