@@ -71,7 +71,7 @@ export const containerColumns: ColumnDef<ContainerSummary>[] = [
     id: 'name',
     accessorKey: 'name',
     header: 'Name',
-    size: 220,
+    size: 200,
     cell: ({ row }) => (
       <div className="name-cell">
         <span className="name" title={row.original.name}>
@@ -86,7 +86,7 @@ export const containerColumns: ColumnDef<ContainerSummary>[] = [
     accessorKey: 'image',
     header: 'Image',
     // The one column without a fixed width: it takes the room the others leave (see ContainersTable).
-    size: 180,
+    size: 160,
     sortingFn: 'text',
     cell: ({ getValue }) => <span title={getValue<string>()}>{getValue<string>()}</span>,
   },
@@ -94,7 +94,7 @@ export const containerColumns: ColumnDef<ContainerSummary>[] = [
     id: 'state',
     accessorKey: 'state',
     header: 'State',
-    size: 200,
+    size: 180,
     sortingFn: 'text',
     cell: ({ row }) => (
       <div className="state-cell">

@@ -64,6 +64,7 @@ export function AppShell() {
             <HostIndicator />
             <div className="header-group" role="group" aria-label="glinrdock link">
               <span className="muted link-kind">{transportKind === 'ipc' ? 'This computer' : 'Headless server'}</span>
+              <span className="muted link-kind-short">glinrdock</span>
               <StatusChip tone={tone} testId="connection-status">
                 {label}
               </StatusChip>
