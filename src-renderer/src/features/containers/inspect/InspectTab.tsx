@@ -50,7 +50,9 @@ export function InspectTab({ hostId, containerId }: { hostId: string; containerI
               <summary>
                 <code>{key}</code>
               </summary>
-              <pre className="json-block">{JSON.stringify(section, null, 2)}</pre>
+              <pre className="json-block" tabIndex={0}>
+                {JSON.stringify(section, null, 2)}
+              </pre>
             </details>
           ) : (
             <div key={key} className="json-scalar">
