@@ -11,6 +11,7 @@ import {
   openLogStream,
   openStatsStream,
 } from './core/containers'
+import { ImageService, NetworkService, ResourcesWatcher, VolumeService } from './core/resources'
 import { defaultLocalSocket, HostConnections, HostService, HostStore, tunnelOpener } from './core/hosts'
 import { Dispatcher, type Handlers, type StreamHandlers } from './core/rpc/dispatcher'
 import { SecretsService } from './core/secrets/secrets-service'
@@ -56,11 +57,14 @@ interface Services {
   secrets: SecretsService
   hosts: HostService
   containers: ContainerService
+  images: ImageService
+  volumes: VolumeService
+  networks: NetworkService
 }
 
 /** Binds every contract request to exactly one core service call. */
 export function createHandlers(services: Services): Handlers {
-  const { system, tokens, secrets, hosts, containers } = services
+  const { system, tokens, secrets, hosts, containers, images, volumes, networks } = services
   return {
     'system.info': () => system.info(),
     'session.info': (_input, ctx) => ({ role: ctx.role, actor: ctx.actor }),
@@ -93,6 +97,28 @@ export function createHandlers(services: Services): Handlers {
       containers.remove(hostId, containerId, force).then(() => ({})),
     'containers.logs': ({ hostId, containerId, ...query }) => containers.logs(hostId, containerId, query),
     'containers.stats': ({ hostId, containerId }) => containers.stats(hostId, containerId),
+    'containers.kill': ({ hostId, containerId, signal }) =>
+      containers.kill(hostId, containerId, signal).then(() => ({})),
+    'containers.pause': ({ hostId, containerId }) => containers.pause(hostId, containerId).then(() => ({})),
+    'containers.unpause': ({ hostId, containerId }) => containers.unpause(hostId, containerId).then(() => ({})),
+    'images.list': ({ hostId }) => images.list(hostId),
+    'images.inspect': ({ hostId, imageId }) => images.inspect(hostId, imageId),
+    'images.remove': ({ hostId, imageId, force }) => images.remove(hostId, imageId, force).then(() => ({})),
+    'images.prunePreview': ({ hostId, ...query }) => images.prunePreview(hostId, query),
+    'images.prune': ({ hostId, ...query }) => images.prune(hostId, query),
+    'volumes.list': ({ hostId }) => volumes.list(hostId),
+    'volumes.inspect': ({ hostId, name }) => volumes.inspect(hostId, name),
+    'volumes.remove': ({ hostId, name, force }) => volumes.remove(hostId, name, force).then(() => ({})),
+    'volumes.prunePreview': ({ hostId, ...query }) => volumes.prunePreview(hostId, query),
+    'volumes.prune': ({ hostId, ...query }) => volumes.prune(hostId, query),
+    'networks.list': ({ hostId }) => networks.list(hostId),
+    'networks.inspect': ({ hostId, networkId }) => networks.inspect(hostId, networkId),
+    'networks.remove': ({ hostId, networkId }) => networks.remove(hostId, networkId).then(() => ({})),
+    'networks.prunePreview': ({ hostId, ...query }) => networks.prunePreview(hostId, query),
+    'networks.prune': ({ hostId, ...query }) => networks.prune(hostId, query),
+    'hosts.update': (input) => hosts.update(input),
+    'hosts.test': (input) => hosts.test(input),
+    'hosts.retry': ({ id }) => hosts.retry(id),
   }
 }
 
@@ -148,10 +174,22 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       knownHostsPath: join(home, '.ssh', 'known_hosts'),
       importSources: { sshConfigPath: join(home, '.ssh', 'config'), dockerContextsDir: join(home, '.docker') },
       defaultLocalSocket: defaultLocalSocket(env),
+      env,
+      logger: scoped(options.logger, 'hosts'),
     })
     const containers = new ContainerService(connections)
     const watcher = new ContainersWatcher(connections, containers, events, scoped(options.logger, 'containers'))
-    const services = { system, tokens, secrets, hosts, containers }
+    const resourcesWatcher = new ResourcesWatcher(connections, events)
+    const services = {
+      system,
+      tokens,
+      secrets,
+      hosts,
+      containers,
+      images: new ImageService(connections),
+      volumes: new VolumeService(connections),
+      networks: new NetworkService(connections),
+    }
     const dispatcher = new Dispatcher(
       createHandlers(services),
       createStreamHandlers(services, connections),
@@ -172,6 +210,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       db,
       dispose: () => {
         watcher.dispose()
+        resourcesWatcher.dispose()
         connections.dispose()
         db.close()
       },

@@ -69,6 +69,42 @@ export const REST_ROUTES: RestRoute[] = [
     (value) => ({ contentType: 'text/plain; charset=utf-8', body: logsAsText(value as LogsValue) }),
   ),
   route('GET', '/v1/hosts/:id/containers/:cid/stats', 'containers.stats', target),
+  route('POST', '/v1/hosts/:id/containers/:cid/kill', 'containers.kill', withSignal, 204),
+  route('POST', '/v1/hosts/:id/containers/:cid/pause', 'containers.pause', target, 204),
+  route('POST', '/v1/hosts/:id/containers/:cid/unpause', 'containers.unpause', target, 204),
+  // Image references hold `/` (`library/nginx:1`): send it as %2F; the router decodes the parameter.
+  route('GET', '/v1/hosts/:id/images', 'images.list', (p) => ({ hostId: p.id })),
+  route('GET', '/v1/hosts/:id/images/:imageId', 'images.inspect', (p) => ({ hostId: p.id, imageId: p.imageId })),
+  route(
+    'DELETE',
+    '/v1/hosts/:id/images/:imageId',
+    'images.remove',
+    (p, _b, q) => ({ hostId: p.id, imageId: p.imageId, ...withForce(q) }),
+    204,
+  ),
+  // The preview is not under /images/, where `prune` would read as an image reference.
+  route('GET', '/v1/hosts/:id/images-prune', 'images.prunePreview', pruneQuery),
+  route('POST', '/v1/hosts/:id/images/prune', 'images.prune', pruneQuery),
+  route('GET', '/v1/hosts/:id/volumes', 'volumes.list', (p) => ({ hostId: p.id })),
+  route('GET', '/v1/hosts/:id/volumes/:name', 'volumes.inspect', (p) => ({ hostId: p.id, name: p.name })),
+  route(
+    'DELETE',
+    '/v1/hosts/:id/volumes/:name',
+    'volumes.remove',
+    (p, _b, q) => ({ hostId: p.id, name: p.name, ...withForce(q) }),
+    204,
+  ),
+  route('GET', '/v1/hosts/:id/volumes-prune', 'volumes.prunePreview', pruneQuery),
+  route('POST', '/v1/hosts/:id/volumes/prune', 'volumes.prune', pruneQuery),
+  route('GET', '/v1/hosts/:id/networks', 'networks.list', (p) => ({ hostId: p.id })),
+  route('GET', '/v1/hosts/:id/networks/:networkId', 'networks.inspect', networkTarget),
+  route('DELETE', '/v1/hosts/:id/networks/:networkId', 'networks.remove', networkTarget, 204),
+  route('GET', '/v1/hosts/:id/networks-prune', 'networks.prunePreview', pruneQuery),
+  route('POST', '/v1/hosts/:id/networks/prune', 'networks.prune', pruneQuery),
+  route('PATCH', '/v1/hosts/:id', 'hosts.update', (p, body) => ({ ...asObject(body), id: p.id })),
+  // 200 with every step even when the test fails: the failure is the answer, not an error of the request.
+  route('POST', '/v1/hosts/test', 'hosts.test', (_p, body) => body),
+  route('POST', '/v1/hosts/:id/retry', 'hosts.retry', (p) => ({ id: p.id })),
 ]
 
 type LogsValue = { lines: { text: string; timestamp?: string }[] }
@@ -85,6 +121,28 @@ function asObject(body: unknown): Record<string, unknown> {
 function withTimeout(params: Params, body: unknown, query: URLSearchParams): unknown {
   const timeout = query.has('t') ? strictInteger(query.get('t')) : asObject(body).timeoutSeconds
   return { ...target(params), ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}) }
+}
+
+function networkTarget(params: Params): { hostId: string | undefined; networkId: string | undefined } {
+  return { hostId: params.id, networkId: params.networkId }
+}
+
+function withForce(query: URLSearchParams): { force?: boolean | string | null } {
+  return query.has('force') ? { force: strictBoolean(query.get('force')) } : {}
+}
+
+/** `?signal=SIGTERM` or `?signal=9`, as the Engine API takes it. */
+function withSignal(params: Params, _body: unknown, query: URLSearchParams): unknown {
+  return { ...target(params), ...(query.has('signal') ? { signal: strictInteger(query.get('signal')) } : {}) }
+}
+
+/** `?all=true` and repeated `?label=key[=value]`; `volumes` and `networks` refuse what they do not take. */
+function pruneQuery(params: Params, _body: unknown, query: URLSearchParams): unknown {
+  return {
+    hostId: params.id,
+    ...(query.has('all') ? { all: strictBoolean(query.get('all')) } : {}),
+    ...(query.has('label') ? { labels: query.getAll('label') } : {}),
+  }
 }
 
 /** `true`/`1` and `false`/`0`; anything else goes on as a string for the schema to refuse. */

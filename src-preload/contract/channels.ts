@@ -25,9 +25,36 @@ export const REQUEST_METHODS = [
   'containers.remove',
   'containers.logs',
   'containers.stats',
+  'hosts.update',
+  'hosts.test',
+  'hosts.retry',
+  'containers.kill',
+  'containers.pause',
+  'containers.unpause',
+  'images.list',
+  'images.inspect',
+  'images.remove',
+  'images.prunePreview',
+  'images.prune',
+  'volumes.list',
+  'volumes.inspect',
+  'volumes.remove',
+  'volumes.prunePreview',
+  'volumes.prune',
+  'networks.list',
+  'networks.inspect',
+  'networks.remove',
+  'networks.prunePreview',
+  'networks.prune',
 ] as const
 
-export const EVENT_NAMES = ['tokens.changed', 'secrets.changed', 'hosts.changed', 'containers.changed'] as const
+export const EVENT_NAMES = [
+  'tokens.changed',
+  'secrets.changed',
+  'hosts.changed',
+  'containers.changed',
+  'resources.changed',
+] as const
 
 /** Long-lived subscriptions with parameters (a log follow, a stats feed, a terminal), each with its own id. */
 export const STREAM_NAMES = ['containers.logs', 'containers.stats', 'containers.exec', 'hosts.metrics'] as const

@@ -31,6 +31,16 @@ export const StopContainerInput = ContainerTarget.extend({
 }).strict()
 export const RemoveContainerInput = ContainerTarget.extend({ force: z.boolean().optional() }).strict()
 
+/** A signal name as `kill -l` spells it with the prefix (`SIGTERM`, `SIGRTMIN`), or a number the kernel knows. */
+export const Signal = z.union([
+  z
+    .string()
+    .max(16)
+    .regex(/^SIG[A-Z0-9]+$/, 'Must be a signal name (SIGTERM) or a number 1-64'),
+  z.number().int().min(1).max(64),
+])
+export const KillContainerInput = ContainerTarget.extend({ signal: Signal.optional() }).strict()
+
 /** Docker's `since`: RFC 3339, or UNIX seconds with optional fraction. */
 const Since = z
   .string()
@@ -100,6 +110,14 @@ export const ExecParams = ContainerTarget.extend({
   command: z.array(z.string().max(4096)).min(1).max(64).default(['sh']),
   cols: z.number().int().min(1).max(1000).default(80),
   rows: z.number().int().min(1).max(1000).default(24),
+  /** `docker exec --user`: a name or uid, optionally with `:group` or `:gid`. */
+  user: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,31})?$/,
+      'Must be user, uid, user:group or uid:gid',
+    )
+    .optional(),
 }).strict()
 
 export const ExecOutput = z.object({ data: z.string() })
@@ -118,7 +136,8 @@ export const HostMetricsParams = z.object({ hostId: EntityId }).strict()
 export const HostMetrics = z.object({
   running: z.number(),
   total: z.number(),
-  cpuPercent: z.number(),
+  /** Null until there are two readings to compare (the first tick after a container starts or the stream opens). */
+  cpuPercent: z.number().nullable(),
   memoryUsage: z.number(),
 })
 export type HostMetrics = z.infer<typeof HostMetrics>

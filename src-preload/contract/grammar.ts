@@ -69,3 +69,49 @@ export const DisplayName = z
   .regex(/^[\p{L}\p{N} ._@:/()-]+$/u, 'Name may contain letters, digits, spaces and . _ @ : / ( ) -')
 
 export const EntityId = z.string().regex(/^[a-z0-9]{12}$/, 'Not an id')
+
+// Docker's reference grammar (distribution/reference), without IPv6 registry hosts.
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])'
+const DOMAIN = `${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*(?::[0-9]+)?`
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[_.]|__|-+)[a-z0-9]+)*'
+const REFERENCE = new RegExp(
+  `^(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*` +
+    '(?::[\\w][\\w.-]{0,127})?' +
+    '(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$',
+)
+const IMAGE_ID = /^(sha256:[0-9a-f]{64}|[0-9a-f]{12,64})$/
+
+/**
+ * An image id (`sha256:` and 64 hex, or 12–64 hex) or a reference `[registry[:port]/]repo[:tag][@digest]`.
+ * Every component starts with an alphanumeric, so `/..`, `//`, a leading `-` and whitespace never pass:
+ * the engine's image routes take the rest of the path, which it would clean and redirect.
+ */
+export const ImageRef = z
+  .string()
+  .min(1, 'Image is required')
+  .max(512)
+  .refine((value) => IMAGE_ID.test(value) || REFERENCE.test(value), 'Not an image id or reference')
+
+/** Docker's volume name grammar (`daemon/names`): two or more characters. */
+export const VolumeName = z
+  .string()
+  .max(255)
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/, 'Not a volume name')
+
+/**
+ * A network id (or prefix) or name. The engine itself accepts almost any name; we admit the container name
+ * grammar, which every network glinrdock or compose creates follows and which cannot form a path.
+ */
+export const NetworkRef = z
+  .string()
+  .max(128)
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'Not a network id or name')
+
+/**
+ * A label filter as the engine's prune and list endpoints take it: `key` (the label is set) or `key=value`.
+ * Label keys follow Docker's recommendation (reverse DNS, letters, digits, `.`, `-`, `_`, `/`).
+ */
+export const LabelFilter = z
+  .string()
+  .max(512)
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9._/-]{0,127}(=[^\0\r\n]{0,256})?$/, 'Not a label filter (key or key=value)')

@@ -10,6 +10,7 @@ import {
   ExecParams,
   HostMetrics,
   HostMetricsParams,
+  KillContainerInput,
   LogBatch,
   LogsInput,
   LogsResult,
@@ -28,7 +29,26 @@ import {
   ProbeHostInput,
   ProbeResult,
   ReplaceHostKeyInput,
+  TestHostInput,
+  TestHostResult,
+  UpdateHostInput,
 } from './hosts'
+import {
+  ImagePruneInput,
+  ImageSummary,
+  ImageTarget,
+  NetworkPruneInput,
+  NetworkSummary,
+  NetworkTarget,
+  PrunePreview,
+  PruneResult,
+  RemoveImageInput,
+  RemoveVolumeInput,
+  ResourcesChanged,
+  VolumePruneInput,
+  VolumeSummary,
+  VolumeTarget,
+} from './resources'
 
 export const ROLES = ['admin', 'deployer', 'viewer'] as const
 export const Role = z.enum(ROLES)
@@ -131,6 +151,28 @@ export const requests = {
   'containers.remove': { input: RemoveContainerInput, output: Empty, permission: 'operate' },
   'containers.logs': { input: LogsInput, output: LogsResult, permission: 'read' },
   'containers.stats': { input: ContainerTarget, output: StatsSample, permission: 'read' },
+  'hosts.update': { input: UpdateHostInput, output: HostSummary, permission: 'admin' },
+  'hosts.test': { input: TestHostInput, output: TestHostResult, permission: 'admin' },
+  // Trying a host's link again changes no setting: lifecycle work, like restarting a container.
+  'hosts.retry': { input: HostIdInput, output: HostSummary, permission: 'operate' },
+  'containers.kill': { input: KillContainerInput, output: Empty, permission: 'operate' },
+  'containers.pause': { input: ContainerTarget, output: Empty, permission: 'operate' },
+  'containers.unpause': { input: ContainerTarget, output: Empty, permission: 'operate' },
+  'images.list': { input: HostIdOnly, output: z.array(ImageSummary), permission: 'read' },
+  'images.inspect': { input: ImageTarget, output: z.record(z.string(), z.unknown()), permission: 'read' },
+  'images.remove': { input: RemoveImageInput, output: Empty, permission: 'operate' },
+  'images.prunePreview': { input: ImagePruneInput, output: PrunePreview, permission: 'read' },
+  'images.prune': { input: ImagePruneInput, output: PruneResult, permission: 'operate' },
+  'volumes.list': { input: HostIdOnly, output: z.array(VolumeSummary), permission: 'read' },
+  'volumes.inspect': { input: VolumeTarget, output: z.record(z.string(), z.unknown()), permission: 'read' },
+  'volumes.remove': { input: RemoveVolumeInput, output: Empty, permission: 'operate' },
+  'volumes.prunePreview': { input: VolumePruneInput, output: PrunePreview, permission: 'read' },
+  'volumes.prune': { input: VolumePruneInput, output: PruneResult, permission: 'operate' },
+  'networks.list': { input: HostIdOnly, output: z.array(NetworkSummary), permission: 'read' },
+  'networks.inspect': { input: NetworkTarget, output: z.record(z.string(), z.unknown()), permission: 'read' },
+  'networks.remove': { input: NetworkTarget, output: Empty, permission: 'operate' },
+  'networks.prunePreview': { input: NetworkPruneInput, output: PrunePreview, permission: 'read' },
+  'networks.prune': { input: NetworkPruneInput, output: PruneResult, permission: 'operate' },
 } as const satisfies Record<RequestMethod, RequestSpec>
 
 interface EventSpec {
@@ -144,6 +186,7 @@ export const events = {
   'secrets.changed': { payload: SecretsStatus, permission: 'read' },
   'hosts.changed': { payload: HostChanged, permission: 'read' },
   'containers.changed': { payload: ContainersChanged, permission: 'read' },
+  'resources.changed': { payload: ResourcesChanged, permission: 'read' },
 } as const satisfies Record<EventName, EventSpec>
 
 interface StreamSpec {

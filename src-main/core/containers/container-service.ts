@@ -55,6 +55,19 @@ export class ContainerService {
     await this.run(hostId, containerId, (c) => c.remove({ force }))
   }
 
+  /** `docker kill`: SIGKILL unless a signal is named; the engine accepts names and numbers alike. */
+  async kill(hostId: string, containerId: string, signal?: string | number): Promise<void> {
+    await this.run(hostId, containerId, (c) => c.kill(signal === undefined ? {} : { signal: String(signal) }))
+  }
+
+  async pause(hostId: string, containerId: string): Promise<void> {
+    await this.run(hostId, containerId, (c) => c.pause())
+  }
+
+  async unpause(hostId: string, containerId: string): Promise<void> {
+    await this.run(hostId, containerId, (c) => c.unpause())
+  }
+
   /** A snapshot of the logs (no follow), demultiplexed, stdout and stderr told apart. */
   async logs(hostId: string, containerId: string, query: LogsQuery): Promise<{ tty: boolean; lines: LogLine[] }> {
     const docker = await this.docker(hostId)

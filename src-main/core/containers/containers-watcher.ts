@@ -29,6 +29,8 @@ export class ContainersWatcher {
   }
 
   private onEvent(hostId: string, event: DockerEvent): void {
+    // The host's one event stream also carries image, volume and network events (the resources watcher's).
+    if (event.Type !== 'container') return
     const action = event.Action ?? ''
     const id = event.Actor?.ID
     if (!id || IGNORED_ACTIONS.test(action)) return

@@ -12,6 +12,8 @@ export interface ExecParams {
   command: string[]
   cols: number
   rows: number
+  /** `docker exec --user`; the image's default user when absent. */
+  user?: string
 }
 
 /**
@@ -35,6 +37,7 @@ export async function openExecSession(
       Tty: true,
       // No COLUMNS/LINES: shells prefer them over the tty's real size, so every later resize would be ignored.
       Env: ['TERM=xterm-256color'],
+      ...(params.user !== undefined ? { User: params.user } : {}),
     })
     stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as Duplex
     await exec.resize({ h: params.rows, w: params.cols }).catch(() => undefined)

@@ -46,7 +46,8 @@ export function openLogStream(
 
   const stopDrain = sink.onDrain(() => current?.resume())
   const stopEvents = connections.onEngineEvent((hostId, event) => {
-    if (hostId === params.hostId && containerId && event.Actor?.ID === containerId) {
+    // Only container events: a volume's or network's `destroy` must not wake a follow (its Actor.ID is no container).
+    if (event.Type === 'container' && hostId === params.hostId && containerId && event.Actor?.ID === containerId) {
       if (event.Action === 'start' || event.Action === 'destroy') wakeWaiter?.()
     }
   })

@@ -2,9 +2,10 @@ import type Dockerode from 'dockerode'
 import type { DockerEngineInfo, HostState } from '../../../src-preload/contract/hosts'
 import { createDockerClient, watchEvents, type DockerEvent } from '../../infra/docker'
 import type { Logger } from '../../infra/logging/logger'
-import type { SshTunnel } from '../../infra/ssh'
+import type { SshTunnel, TunnelStateEvent } from '../../infra/ssh'
 import { AppError, isAppError } from '../shared/app-error'
 import { backoffDelay, DEFAULT_BACKOFF } from '../shared/backoff'
+import { engineFailure, readEngineInfo } from './engine-info'
 import type { HostRecord } from './host-store'
 
 export interface HostFailure {
@@ -22,12 +23,22 @@ export interface HostConnectionEvents {
 }
 
 const RECONNECTING_GRACE_MS = 2000
-const NON_RETRYABLE = new Set([
+/**
+ * A local engine that is not there after this many attempts in a row is `failed` (until `retry`): a missing or
+ * refusing socket is a setting or a stopped daemon, which waiting does not fix. Over SSH the tunnel retries the
+ * link, and the engine behind a working link keeps being retried (a remote daemon restart takes a while).
+ */
+const LOCAL_ATTEMPTS = 3
+/** Failure codes that requests to the host report as they are; anything else reads `docker_unreachable`. */
+const REPORTED_AS_IS = new Set([
   'host_key_mismatch',
   'ssh_auth_failed',
   'secrets_unavailable',
   'secrets_consent_required',
+  'host_unreachable',
 ])
+/** A request failing with one of these met a link problem (not a request problem) and may wait for the link. */
+const LINK_ERRORS = new Set(['docker_unreachable', 'host_unreachable'])
 
 /**
  * One live link to one Docker engine: the local socket, or the remote socket through an SshTunnel.
@@ -49,10 +60,13 @@ export class HostConnection {
   private resumeSince: string | undefined
   private everConnected = false
   private disposed = false
+  /** Bumped by `retry`: work started before it (an engine call, a tunnel) must not act on its result. */
+  private generation = 0
   private readonly waiters = new Set<() => void>()
 
   constructor(
-    readonly host: HostRecord,
+    /** Replaced (same link settings) when the host is renamed or relabelled. */
+    public host: HostRecord,
     private readonly openTunnel: (host: HostRecord) => Promise<SshTunnel>,
     private readonly listeners: HostConnectionEvents,
     private readonly log: Logger,
@@ -97,10 +111,33 @@ export class HostConnection {
    * answers true, so a long-lived stream can resume; false for anything else, which the caller reports.
    */
   async recoverFrom(err: unknown): Promise<boolean> {
-    if (!isAppError(err) || err.code !== 'docker_unreachable' || this.state === 'failed') return false
+    if (!isAppError(err) || !LINK_ERRORS.has(err.code) || this.state === 'failed') return false
     // The request can fail before the tunnel itself has noticed the link is gone: do not spin.
     await new Promise((resolve) => setTimeout(resolve, 200))
     await this.whenConnected().catch(() => undefined)
+    return true
+  }
+
+  /**
+   * Tries again now: a failed host starts over (a new tunnel, so a fixed key file or agent is read again), a
+   * reconnecting one skips the rest of its backoff. Answers false when there is nothing to retry.
+   */
+  retry(): boolean {
+    if (this.disposed || this.state === 'connected' || this.state === 'connecting') return false
+    this.generation++
+    clearTimeout(this.retryTimer)
+    this.attempt = 0
+    this.stopEvents?.()
+    this.stopEvents = null
+    this.setState('connecting', null)
+    if (this.host.kind === 'local') void this.connectEngine()
+    else if (this.tunnel?.state === 'connected') void this.connectEngine()
+    else {
+      this.tunnel?.dispose()
+      this.tunnel = null
+      this.client = null
+      void this.startTunnel()
+    }
     return true
   }
 
@@ -114,23 +151,29 @@ export class HostConnection {
 
   private unreachable(): AppError {
     const reason = this.failure ? `${this.failure.message}` : `the host is ${this.state}`
-    const code = this.failure && NON_RETRYABLE.has(this.failure.code) ? this.failure.code : 'docker_unreachable'
+    let code = this.failure && REPORTED_AS_IS.has(this.failure.code) ? this.failure.code : 'docker_unreachable'
+    // No failure yet, but the SSH link is not up: the host (not its engine) is what cannot be reached.
+    if (!this.failure && this.host.kind === 'ssh' && this.tunnel?.state !== 'connected') code = 'host_unreachable'
     return new AppError(code as 'docker_unreachable', `${this.host.name}: ${reason}`)
   }
 
   private async startTunnel(): Promise<void> {
+    const generation = this.generation
+    let tunnel: SshTunnel
     try {
-      this.tunnel = await this.openTunnel(this.host)
+      tunnel = await this.openTunnel(this.host)
     } catch (err) {
+      if (generation !== this.generation || this.disposed) return
       const failure = isAppError(err)
         ? { code: err.code, message: err.message }
         : { code: 'internal', message: String(err) }
       this.setState('failed', failure)
       return
     }
-    if (this.disposed) return this.tunnel.dispose()
-    this.tunnel.on('state', (event: { state: string; failure?: HostFailure; nextRetryMs?: number }) => {
-      if (this.disposed) return
+    if (this.disposed || generation !== this.generation) return tunnel.dispose()
+    this.tunnel = tunnel
+    tunnel.on('state', (event: TunnelStateEvent) => {
+      if (this.disposed || this.tunnel !== tunnel) return
       if (event.state === 'connected') void this.connectEngine()
       else if (event.state === 'reconnecting') {
         this.stopEvents?.()
@@ -145,27 +188,24 @@ export class HostConnection {
         this.setState('failed', event.failure ?? { code: 'host_unreachable', message: 'SSH link failed' })
       }
     })
-    this.tunnel.start()
+    tunnel.start()
   }
 
   /** Talks to the engine over the current link: version negotiation, engine info, event stream. */
   private async connectEngine(): Promise<void> {
     clearTimeout(this.retryTimer)
+    const generation = this.generation
     try {
       if (!this.client) {
         const endpoint = this.tunnel ? { agent: this.tunnel.createAgent() } : { socketPath: this.host.socketPath }
-        this.client = (await createDockerClient(endpoint)).docker
+        const client = (await createDockerClient(endpoint)).docker
+        // A retry meanwhile replaced the tunnel: this client's agent belongs to the old one.
+        if (generation !== this.generation) return
+        this.client = client
       }
-      const [info, version] = await Promise.all([this.client.info(), this.client.version()])
-      if (this.disposed) return
-      this.engine = {
-        version: version.Version,
-        apiVersion: version.ApiVersion,
-        os: info.OperatingSystem ?? version.Os,
-        arch: version.Arch,
-        cpus: info.NCPU ?? 0,
-        memoryBytes: info.MemTotal ?? 0,
-      }
+      const engine = await readEngineInfo(this.client)
+      if (this.disposed || generation !== this.generation) return
+      this.engine = engine
       this.attempt = 0
       const resumed = this.everConnected
       this.everConnected = true
@@ -173,13 +213,13 @@ export class HostConnection {
       this.setState('connected', null)
       if (resumed) this.listeners.resynced()
     } catch (err) {
-      if (this.disposed) return
-      const failure = isAppError(err)
-        ? { code: err.code, message: err.message }
-        : { code: 'docker_unreachable', message: String(err) }
+      if (this.disposed || generation !== this.generation) return
+      const failure = engineFailure(err, this.host)
       this.log.warn({ host: this.host.id, failure }, 'engine unreachable')
+      this.attempt += 1
+      if (this.host.kind === 'local' && this.attempt >= LOCAL_ATTEMPTS) return this.setState('failed', failure)
       // Over SSH the tunnel owns reconnection of the link; here we retry only the engine on top of it.
-      const delay = backoffDelay(++this.attempt, DEFAULT_BACKOFF)
+      const delay = backoffDelay(this.attempt, DEFAULT_BACKOFF)
       this.setState('reconnecting', failure, delay)
       this.retryTimer = setTimeout(() => void this.connectEngine(), delay)
     }
@@ -189,7 +229,7 @@ export class HostConnection {
     this.stopEvents?.()
     const watch = watchEvents(
       this.client!,
-      { since: this.resumeSince, filters: { type: ['container'] } },
+      { since: this.resumeSince, filters: { type: ['container', 'image', 'volume', 'network'] } },
       (event) => this.listeners.engineEvent(event),
       (err) => {
         this.resumeSince = watch.resumeSince ?? this.resumeSince

@@ -30,7 +30,8 @@ export class HostConnections {
       {
         changed: () => {
           if (this.live.get(host.id) === connection) {
-            this.events.emit('hosts.changed', { hostId: host.id, host: this.summary(host) })
+            // The connection's record, not `host`: a rename since the link opened must not be undone here.
+            this.events.emit('hosts.changed', { hostId: host.id, host: this.summary(connection.host) })
           }
         },
         engineEvent: (event) => {
@@ -45,6 +46,19 @@ export class HostConnections {
     this.live.set(host.id, connection)
     connection.start()
     return connection
+  }
+
+  /** A new name or labels for a host whose link settings did not change: the link stays up. */
+  refresh(host: HostRecord): void {
+    const connection = this.live.get(host.id)
+    if (connection) connection.host = host
+  }
+
+  /** Tries a failed or reconnecting host again now (a host without a live connection gets one). */
+  retry(host: HostRecord): void {
+    const connection = this.live.get(host.id)
+    if (connection) connection.retry()
+    else this.open(host)
   }
 
   close(id: string): void {
@@ -81,6 +95,7 @@ export class HostConnections {
       name: host.name,
       kind: host.kind,
       socketPath: host.socketPath,
+      labels: host.labels,
       ssh: host.ssh && {
         host: host.ssh.host,
         port: host.ssh.port,

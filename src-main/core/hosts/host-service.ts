@@ -1,21 +1,32 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import type { z } from 'zod'
 import type {
   CreateHostInput as CreateHostSchema,
   HostSummary,
   ImportCandidates,
   ProbeResult,
+  TestHostInput as TestHostSchema,
+  TestHostResult,
+  UpdateHostInput as UpdateHostSchema,
 } from '../../../src-preload/contract/hosts'
+import type { Logger } from '../../infra/logging/logger'
 import type { SecretBox } from '../../infra/secrets/secret-box'
-import { KeyFileError, lookupKnownHosts, parsePrivateKey, probeHostKey, readKeyFile } from '../../infra/ssh'
+import { probeHostKey, type ProbedHostKey } from '../../infra/ssh'
 import type { EventBus } from '../events/event-bus'
 import { AppError } from '../shared/app-error'
 import { newId } from '../shared/ids'
+import { testConnection } from './connection-test'
+import { checkPrivateKey, hasCredential, sealCredential } from './host-credentials'
 import type { HostConnections } from './host-connections'
+import { editedAddress, localGainsSsh, testTargetOf, type SshPatch } from './host-edit'
 import { discoverImportCandidates, type ImportSources } from './host-import'
-import type { HostRecord, HostStore, SshAuthKind } from './host-store'
+import { hostKeyRefusal, knownHostsVerdict } from './host-key-check'
+import type { HostRecord, HostStore } from './host-store'
 
 type ParsedCreate = z.output<typeof CreateHostSchema>
+type ParsedUpdate = z.output<typeof UpdateHostSchema>
+type ParsedTest = z.output<typeof TestHostSchema>
+type StoredSsh = NonNullable<HostRecord['ssh']>
 
 export interface HostServiceOptions {
   /** `~/.ssh/known_hosts`: a key listed there for the host counts as confirmed. */
@@ -23,10 +34,12 @@ export interface HostServiceOptions {
   importSources: ImportSources
   /** The local engine's socket when none is given: DOCKER_HOST (unix://) or /var/run/docker.sock. */
   defaultLocalSocket: string
+  /** For a connection test with ssh-agent (SSH_AUTH_SOCK), as the tunnels get it. */
+  env: NodeJS.ProcessEnv
+  /** The connection test's own tunnels log here. */
+  logger: Logger
   probeTimeoutMs?: number
 }
-
-export const secretContext = (hostId: string, field: 'secret' | 'passphrase'): string => `hosts:${hostId}:${field}`
 
 export class HostService {
   constructor(
@@ -54,26 +67,74 @@ export class HostService {
   /** Connects just far enough to read the server's host key; stores nothing and never authenticates. */
   async probe(host: string, port: number): Promise<ProbeResult> {
     const { fingerprint, keyType } = await this.probeKey(host, port)
-    const verdict = this.knownHostsVerdict(host, port, fingerprint)
+    const verdict = knownHostsVerdict(this.options.knownHostsPath, host, port, fingerprint)
     return { hostKeyFingerprint: fingerprint, keyType, knownHosts: verdict === 'revoked' ? 'mismatch' : verdict }
   }
 
   async create(parsed: ParsedCreate): Promise<HostSummary> {
-    if (this.store.nameTaken(parsed.name)) throw new AppError('conflict', `A host named ${parsed.name} exists`, 'name')
+    this.assertNameFree(parsed.name)
     const id = newId()
     const record: HostRecord = {
       id,
       name: parsed.name,
       kind: parsed.ssh ? 'ssh' : 'local',
       socketPath: parsed.socketPath ?? (parsed.ssh ? '/var/run/docker.sock' : this.options.defaultLocalSocket),
-      ssh: parsed.ssh ? await this.sshRecord(id, parsed.ssh) : null,
+      labels: parsed.labels ?? {},
+      ssh: parsed.ssh ? await this.newSsh(id, parsed.ssh) : null,
       createdAt: new Date().toISOString(),
     }
+    // The checks awaited the network: another request may have taken the name meanwhile.
+    this.assertNameFree(parsed.name)
     this.store.insert(record)
     this.connections.open(record)
-    const summary = this.connections.summary(record)
-    this.events.emit('hosts.changed', { hostId: id, host: summary })
-    return summary
+    return this.changed(record)
+  }
+
+  /**
+   * Edits a stored host. Every check (name, key file, host key at a new address) passes before anything is
+   * written; credentials not given are kept. A host whose link settings changed is reconnected with them.
+   */
+  async update(input: ParsedUpdate): Promise<HostSummary> {
+    const current = this.record(input.id)
+    const name = input.name ?? current.name
+    this.assertNameFree(name, current.id)
+    const next: HostRecord = {
+      ...current,
+      name,
+      socketPath: input.socketPath ?? current.socketPath,
+      labels: input.labels ?? current.labels,
+      ssh: input.ssh ? await this.editedSsh(current, input.ssh) : current.ssh,
+    }
+    this.assertNameFree(name, current.id)
+    this.record(current.id)
+    this.store.update(next)
+    const sameLink = next.socketPath === current.socketPath && JSON.stringify(next.ssh) === JSON.stringify(current.ssh)
+    // A rename or new labels must not cut the streams open on a working link.
+    if (sameLink) this.connections.refresh(next)
+    else this.connections.open(next)
+    return this.changed(next)
+  }
+
+  /** Every step a link would take, with what the request gives over what is stored; stores nothing. */
+  async test(input: ParsedTest): Promise<TestHostResult> {
+    const stored = input.id === undefined ? undefined : this.record(input.id)
+    const target = testTargetOf(input, stored, {
+      secrets: this.secrets,
+      env: this.options.env,
+      defaultLocalSocket: this.options.defaultLocalSocket,
+    })
+    return testConnection(target, {
+      knownHosts: (host, port, fingerprint) => knownHostsVerdict(this.options.knownHostsPath, host, port, fingerprint),
+      logger: this.options.logger,
+      stepTimeoutMs: Math.min(this.options.probeTimeoutMs ?? 10_000, 10_000),
+    })
+  }
+
+  /** A host that gave up (or is waiting to reconnect) tries again now. */
+  retry(id: string): HostSummary {
+    const host = this.record(id)
+    this.connections.retry(host)
+    return this.connections.summary(host)
   }
 
   /**
@@ -110,100 +171,76 @@ export class HostService {
     this.connections.close(id)
     const updated = this.record(id)
     this.connections.open(updated)
-    const summary = this.connections.summary(updated)
-    this.events.emit('hosts.changed', { hostId: id, host: summary })
-    return summary
+    return this.changed(updated)
   }
 
   importCandidates(): ImportCandidates {
     return discoverImportCandidates(this.options.importSources)
   }
 
-  private async sshRecord(id: string, ssh: NonNullable<ParsedCreate['ssh']>): Promise<NonNullable<HostRecord['ssh']>> {
+  private changed(host: HostRecord): HostSummary {
+    const summary = this.connections.summary(host)
+    this.events.emit('hosts.changed', { hostId: host.id, host: summary })
+    return summary
+  }
+
+  private assertNameFree(name: string, exceptId?: string): void {
+    if (this.store.nameTaken(name, exceptId)) throw new AppError('conflict', `A host named ${name} exists`, 'name')
+  }
+
+  private async newSsh(id: string, ssh: NonNullable<ParsedCreate['ssh']>): Promise<StoredSsh> {
     // The credential is checked before the network: a key that cannot be used is never stored.
     await checkPrivateKey(ssh)
-    const probed = await this.probeKey(ssh.host, ssh.port)
-    const verdict = this.knownHostsVerdict(ssh.host, ssh.port, probed.fingerprint)
-    if (verdict === 'revoked') {
-      throw new AppError(
-        'host_key_mismatch',
-        `${ssh.host} presents ${probed.fingerprint}, which known_hosts marks @revoked: it cannot be trusted`,
-        'ssh.hostKeyFingerprint',
-      )
-    }
-    if (ssh.hostKeyFingerprint) {
-      if (ssh.hostKeyFingerprint !== probed.fingerprint) {
-        throw new AppError(
-          'host_key_mismatch',
-          `${ssh.host} presents ${probed.fingerprint}, not the confirmed ${ssh.hostKeyFingerprint}`,
-          'ssh.hostKeyFingerprint',
-        )
-      }
-    } else if (verdict === 'mismatch') {
-      throw new AppError(
-        'host_key_mismatch',
-        `${ssh.host} presents ${probed.fingerprint}, but known_hosts lists another key for it`,
-        'ssh.hostKeyFingerprint',
-      )
-    } else if (verdict !== 'match') {
-      throw new AppError(
-        'validation',
-        `Confirm the host key of ${ssh.host} (${probed.keyType} ${probed.fingerprint}) by sending it as hostKeyFingerprint`,
-        'ssh.hostKeyFingerprint',
-      )
-    }
-    const auth: SshAuthKind = ssh.privateKeyPath
-      ? 'privateKeyPath'
-      : ssh.privateKey
-        ? 'privateKey'
-        : ssh.password
-          ? 'password'
-          : 'agent'
-    const secret = ssh.privateKey ?? ssh.password
+    const key = await this.confirmedHostKey(ssh.host, ssh.port, ssh.hostKeyFingerprint)
     return {
       host: ssh.host,
       port: ssh.port,
       username: ssh.username,
-      auth,
-      privateKeyPath: ssh.privateKeyPath ?? null,
-      sealedSecret: secret ? await this.secrets.seal(secret, secretContext(id, 'secret')) : null,
-      sealedPassphrase: ssh.passphrase
-        ? await this.secrets.seal(ssh.passphrase, secretContext(id, 'passphrase'))
-        : null,
-      hostKeyType: probed.keyType,
-      hostKeyFingerprint: probed.fingerprint,
+      ...(await sealCredential(this.secrets, id, ssh)),
+      hostKeyType: key.keyType,
+      hostKeyFingerprint: key.fingerprint,
     }
   }
 
-  private async probeKey(host: string, port: number): Promise<{ fingerprint: string; keyType: string }> {
+  private async editedSsh(current: HostRecord, patch: SshPatch): Promise<StoredSsh> {
+    if (!current.ssh) throw localGainsSsh()
+    const stored = current.ssh
+    const { host, port, moved, repinned } = editedAddress(stored, patch)
+    const newCredential = hasCredential(patch)
+    if (newCredential) await checkPrivateKey(patch)
+    // A new address is a new server as far as trust goes; a new confirmation at the same address is a re-pin.
+    const key =
+      moved || repinned
+        ? await this.confirmedHostKey(host, port, patch.hostKeyFingerprint)
+        : { keyType: stored.hostKeyType, fingerprint: stored.hostKeyFingerprint }
+    const credential = newCredential
+      ? await sealCredential(this.secrets, current.id, patch)
+      : {
+          auth: stored.auth,
+          privateKeyPath: stored.privateKeyPath,
+          sealedSecret: stored.sealedSecret,
+          sealedPassphrase: stored.sealedPassphrase,
+        }
+    return {
+      host,
+      port,
+      username: patch.username ?? stored.username,
+      ...credential,
+      hostKeyType: key.keyType,
+      hostKeyFingerprint: key.fingerprint,
+    }
+  }
+
+  /** The key the server at this address presents, once the user (or known_hosts) vouched for exactly it. */
+  private async confirmedHostKey(host: string, port: number, confirmed: string | undefined): Promise<ProbedHostKey> {
+    const probed = await this.probeKey(host, port)
+    const verdict = knownHostsVerdict(this.options.knownHostsPath, host, port, probed.fingerprint)
+    const refusal = hostKeyRefusal(host, probed, confirmed, verdict)
+    if (refusal) throw refusal
+    return probed
+  }
+
+  private async probeKey(host: string, port: number): Promise<ProbedHostKey> {
     return probeHostKey({ host, port, timeoutMs: this.options.probeTimeoutMs ?? 10_000 })
-  }
-
-  private knownHostsVerdict(host: string, port: number, fingerprint: string): ProbeResult['knownHosts'] | 'revoked' {
-    if (!existsSync(this.options.knownHostsPath)) return 'unknown'
-    const { keys, revoked } = lookupKnownHosts(readFileSync(this.options.knownHostsPath, 'utf8'), host, port)
-    if (revoked.some((key) => key.fingerprint === fingerprint)) return 'revoked'
-    if (keys.some((key) => key.fingerprint === fingerprint)) return 'match'
-    return keys.length > 0 ? 'mismatch' : 'unknown'
-  }
-}
-
-/** A key path or pasted key must hold a private key that opens with the given passphrase. */
-async function checkPrivateKey(ssh: NonNullable<ParsedCreate['ssh']>): Promise<void> {
-  const field = ssh.privateKeyPath ? 'ssh.privateKeyPath' : 'ssh.privateKey'
-  let text = ssh.privateKey
-  if (ssh.privateKeyPath) {
-    try {
-      text = await readKeyFile(ssh.privateKeyPath)
-    } catch (err) {
-      if (err instanceof KeyFileError) throw new AppError('validation', err.message, field)
-      throw err
-    }
-  }
-  if (text === undefined) return
-  const parsed = parsePrivateKey(text, ssh.passphrase)
-  if ('code' in parsed) {
-    // The parser's message never quotes the file, so nothing of a file that is not a key is echoed back.
-    throw new AppError('validation', parsed.message, ssh.passphrase !== undefined ? 'ssh.passphrase' : field)
   }
 }

@@ -7,6 +7,7 @@ export interface HostRecord {
   name: string
   kind: 'local' | 'ssh'
   socketPath: string
+  labels: Record<string, string>
   ssh: {
     host: string
     port: number
@@ -27,6 +28,7 @@ interface HostRow {
   name: string
   kind: 'local' | 'ssh'
   socket_path: string
+  labels: string
   ssh_host: string | null
   ssh_port: number | null
   ssh_username: string | null
@@ -44,6 +46,7 @@ const toRecord = (row: HostRow): HostRecord => ({
   name: row.name,
   kind: row.kind,
   socketPath: row.socket_path,
+  labels: JSON.parse(row.labels) as Record<string, string>,
   ssh:
     row.kind === 'ssh'
       ? {
@@ -73,34 +76,33 @@ export class HostStore {
     return row && toRecord(row)
   }
 
-  nameTaken(name: string): boolean {
-    return this.db.prepare('SELECT 1 FROM hosts WHERE name = ? COLLATE NOCASE').get(name) !== undefined
+  /** Names are unique regardless of case; `exceptId` is the host being renamed. */
+  nameTaken(name: string, exceptId = ''): boolean {
+    return (
+      this.db.prepare('SELECT 1 FROM hosts WHERE name = ? COLLATE NOCASE AND id <> ?').get(name, exceptId) !== undefined
+    )
   }
 
   insert(host: HostRecord): void {
-    const ssh = host.ssh
     this.db
       .prepare(
-        `INSERT INTO hosts (id, name, kind, socket_path, ssh_host, ssh_port, ssh_username, ssh_auth,
+        `INSERT INTO hosts (id, name, kind, socket_path, labels, ssh_host, ssh_port, ssh_username, ssh_auth,
            ssh_private_key_path, ssh_secret, ssh_passphrase, host_key_type, host_key_fingerprint, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(
-        host.id,
-        host.name,
-        host.kind,
-        host.socketPath,
-        ssh?.host ?? null,
-        ssh?.port ?? null,
-        ssh?.username ?? null,
-        ssh?.auth ?? null,
-        ssh?.privateKeyPath ?? null,
-        ssh?.sealedSecret ?? null,
-        ssh?.sealedPassphrase ?? null,
-        ssh?.hostKeyType ?? null,
-        ssh?.hostKeyFingerprint ?? null,
-        host.createdAt,
+      .run(host.id, host.name, host.kind, host.socketPath, ...mutableColumns(host), host.createdAt)
+  }
+
+  /** Writes every setting of an existing host at once (its id, kind and creation time never change). */
+  update(host: HostRecord): void {
+    this.db
+      .prepare(
+        `UPDATE hosts SET name = ?, socket_path = ?, labels = ?, ssh_host = ?, ssh_port = ?, ssh_username = ?,
+           ssh_auth = ?, ssh_private_key_path = ?, ssh_secret = ?, ssh_passphrase = ?, host_key_type = ?,
+           host_key_fingerprint = ?
+         WHERE id = ?`,
       )
+      .run(host.name, host.socketPath, ...mutableColumns(host), host.id)
   }
 
   replaceHostKey(id: string, keyType: string, fingerprint: string): void {
@@ -112,4 +114,20 @@ export class HostStore {
   delete(id: string): boolean {
     return this.db.prepare('DELETE FROM hosts WHERE id = ?').run(id).changes > 0
   }
+}
+
+function mutableColumns(host: HostRecord): (string | number | null)[] {
+  const ssh = host.ssh
+  return [
+    JSON.stringify(host.labels),
+    ssh?.host ?? null,
+    ssh?.port ?? null,
+    ssh?.username ?? null,
+    ssh?.auth ?? null,
+    ssh?.privateKeyPath ?? null,
+    ssh?.sealedSecret ?? null,
+    ssh?.sealedPassphrase ?? null,
+    ssh?.hostKeyType ?? null,
+    ssh?.hostKeyFingerprint ?? null,
+  ]
 }

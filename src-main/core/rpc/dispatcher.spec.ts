@@ -52,7 +52,16 @@ describe('the contract', () => {
     expect(new Set(REQUEST_METHODS).size).toBe(REQUEST_METHODS.length)
     expect(Object.keys(requests).sort()).toEqual(names)
     const none = {} as never
-    const handlers = createHandlers({ system: none, tokens: none, secrets: none, hosts: none, containers: none })
+    const handlers = createHandlers({
+      system: none,
+      tokens: none,
+      secrets: none,
+      hosts: none,
+      containers: none,
+      images: none,
+      volumes: none,
+      networks: none,
+    })
     expect(Object.keys(handlers).sort()).toEqual(names)
   })
 })

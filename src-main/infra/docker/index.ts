@@ -11,3 +11,4 @@ export { demuxAll, LogDemuxer, type LogDemuxOptions, type LogLine, type LogStrea
 export { fetchLogs, followLogs, isTty, type LogsRequest } from './container-logs'
 export { computeStats, type ContainerStats, type StatsSample } from './container-stats'
 export { formatSince, watchEvents, type DockerEvent, type EventWatch, type WatchEventsOptions } from './event-stream'
+export { apiAtLeast, apiVersionOf, systemDf, type DiskUsage, type DiskUsageType } from './system-df'

@@ -10,7 +10,7 @@ export {
 } from './known-hosts'
 export { probeHostKey, type ProbedHostKey, type ProbeOptions } from './probe-host-key'
 export { KeyFileError, MAX_KEY_FILE_BYTES, readKeyFile } from './read-key-file'
-export { parsePrivateKey } from './ssh-connect'
+export { networkFailure, parsePrivateKey } from './ssh-connect'
 export { parseSshConfig, type SshConfigHost, type SshConfigOptions } from './ssh-config'
 export {
   SshTunnel,

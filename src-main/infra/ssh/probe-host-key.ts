@@ -1,6 +1,7 @@
 import { Client } from 'ssh2'
 import { AppError } from '../../core/shared/app-error'
 import { fingerprintOfKeyBlob, hostKeyAlgorithmsFor, keyTypeOfBlob } from './fingerprint'
+import { networkFailure } from './ssh-connect'
 
 export interface ProbeOptions {
   host: string
@@ -30,10 +31,14 @@ export function probeHostKey({ host, port, timeoutMs = 10_000, keyType }: ProbeO
       client.destroy()
     }
     // No SSH server answered: the host (or its port) is the problem, not a Docker engine behind it.
-    const unreachable = (why: string) =>
-      new AppError('host_unreachable', `Could not read the host key of ${host}:${port}: ${why}`)
-    client.on('error', (err) => settle(() => reject(unreachable(err.message))))
-    client.on('close', () => settle(() => reject(unreachable('connection closed during key exchange'))))
+    const unreachable = (err: Error) => {
+      const failure = networkFailure(err, host, port, timeoutMs)
+      return new AppError(failure.code, failure.message)
+    }
+    client.on('error', (err) => settle(() => reject(unreachable(err))))
+    client.on('close', () =>
+      settle(() => reject(unreachable(new Error('the connection closed during the SSH key exchange')))),
+    )
     try {
       client.connect({
         host,
@@ -47,7 +52,7 @@ export function probeHostKey({ host, port, timeoutMs = 10_000, keyType }: ProbeO
         },
       })
     } catch (err) {
-      settle(() => reject(err instanceof AppError ? err : unreachable((err as Error).message)))
+      settle(() => reject(err instanceof AppError ? err : unreachable(err as Error)))
     }
   })
 }

@@ -64,8 +64,8 @@ function authConfig(auth: SshAuth, username: string, parsedKey: ParsedKey | unde
 }
 
 /**
- * The errors that retrying cannot fix. Everything else (refused, reset, timed out, keepalive lost) is treated as a
- * network problem and retried.
+ * The errors that retrying cannot fix. Everything else (refused, reset, timed out, keepalive lost) is a network
+ * problem, described by {@link networkFailure} and retried.
  */
 export function classifyError(
   err: Error & { level?: string },
@@ -76,17 +76,47 @@ export function classifyError(
   if (verdict.rejectedKey !== undefined) {
     return {
       code: 'host_key_mismatch',
-      message: `${label} presented host key ${verdict.rejectedKey}, but ${opts.pinnedFingerprint} is pinned`,
+      message:
+        `The server's key ${verdict.rejectedKey} is not the pinned ${opts.pinnedFingerprint} (${label}): ` +
+        'the server was reinstalled, or something is in between',
     }
   }
   if (opts.pinnedKeyType !== undefined && /no matching host key format/.test(err.message)) {
-    return { code: 'host_key_mismatch', message: `${label} has no ${opts.pinnedKeyType} host key, the pinned type` }
+    return {
+      code: 'host_key_mismatch',
+      message: `The server has no ${opts.pinnedKeyType} host key, the pinned type (${label})`,
+    }
   }
   if (err.level === 'client-authentication') {
-    return { code: 'ssh_auth_failed', message: `${label} refused the credentials: ${err.message}` }
+    return {
+      code: 'ssh_auth_failed',
+      message: `The server refused the credentials for user ${opts.target.username} (${label})`,
+    }
   }
   if (err.level === 'agent') return { code: 'ssh_auth_failed', message: `ssh-agent could not be used: ${err.message}` }
   return undefined
+}
+
+type NetworkError = Error & { code?: unknown; level?: string }
+
+/**
+ * A network failure on the way to the SSH server, as one sentence: the SSH port (not the Docker engine behind it)
+ * is the problem, so the code is always `host_unreachable`. `timeoutMs` is the limit that a timeout ran into.
+ */
+export function networkFailure(err: NetworkError, host: string, port: number, timeoutMs?: number): TunnelFailure {
+  const within = timeoutMs === undefined ? '' : ` within ${Math.round(timeoutMs / 1000)} s`
+  const code = typeof err.code === 'string' ? err.code : ''
+  let message: string
+  if (code === 'ECONNREFUSED') message = `The SSH port ${port} on ${host} is closed (connection refused)`
+  else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || err.level === 'client-dns') {
+    message = `The host name ${host} could not be resolved`
+  } else if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') message = `There is no network route to ${host}`
+  else if (code === 'ECONNRESET') message = `The connection to ${host}:${port} was reset`
+  else if (/keepalive/i.test(err.message)) message = `The SSH link to ${host}:${port} stopped answering (keepalive)`
+  else if (code === 'ETIMEDOUT' || err.level === 'client-timeout' || /timed? ?out/i.test(err.message)) {
+    message = `${host}:${port} did not answer${within} (the host is down, or a firewall drops the connection)`
+  } else message = `The SSH connection to ${host}:${port} failed: ${err.message}`
+  return { code: 'host_unreachable', message }
 }
 
 /**

@@ -67,11 +67,26 @@ describe('SshTunnel (no server)', () => {
     expect(t.state).toBe('reconnecting')
   })
 
-  it('fails a request that waits longer than connectWaitMs with docker_unreachable', async () => {
+  it('says why on every retry: the SSH port is closed, which is host_unreachable', async () => {
+    const t = await refusedTunnel({ backoff: { initialMs: 10, maxMs: 10 } })
+    const events: TunnelStateEvent[] = []
+    t.on('state', (e) => events.push(e))
+    t.start()
+    await expect.poll(() => events.some((e) => e.state === 'reconnecting')).toBe(true)
+    expect(events.find((e) => e.state === 'reconnecting')?.failure).toEqual({
+      code: 'host_unreachable',
+      message: expect.stringMatching(/^The SSH port \d+ on 127\.0\.0\.1 is closed \(connection refused\)$/),
+    })
+  })
+
+  it('fails a request that waits longer than connectWaitMs with host_unreachable and the reason', async () => {
     const t = await refusedTunnel({ backoff: { initialMs: 50, maxMs: 50 }, connectWaitMs: 200 })
     t.start()
     const started = Date.now()
-    await expect(t.openRemoteSocket()).rejects.toMatchObject({ code: 'docker_unreachable' })
+    await expect(t.openRemoteSocket()).rejects.toMatchObject({
+      code: 'host_unreachable',
+      message: expect.stringMatching(/connection refused/),
+    })
     expect(Date.now() - started).toBeGreaterThanOrEqual(190)
   })
 
@@ -81,7 +96,7 @@ describe('SshTunnel (no server)', () => {
     const err = await new Promise<Error>((resolve) => {
       request({ agent: t.createAgent(), host: 'docker', path: '/_ping' }).on('error', resolve).end()
     })
-    expect(err).toMatchObject({ code: 'docker_unreachable' })
+    expect(err).toMatchObject({ code: 'host_unreachable' })
   })
 
   it('stops reconnecting and rejects waiting requests once disposed', async () => {

@@ -8,7 +8,14 @@ import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../../core/s
 import { abandonChannel, channelAsSocket, type ChannelSocket } from './channel-socket'
 import { hostKeyAlgorithmsFor, isSha256Fingerprint } from './fingerprint'
 import { probeHostKey } from './probe-host-key'
-import { classifyError, connectConfig, openNodelaySession, parsePrivateKey, type HostKeyVerdict } from './ssh-connect'
+import {
+  classifyError,
+  connectConfig,
+  networkFailure,
+  openNodelaySession,
+  parsePrivateKey,
+  type HostKeyVerdict,
+} from './ssh-connect'
 import { TunnelAgent } from './tunnel-agent'
 import type { SshTunnelOptions, TunnelFailure, TunnelState, TunnelStateEvent } from './tunnel-types'
 
@@ -18,7 +25,7 @@ interface Connection {
   client: Client
   channels: Set<ClientChannel>
   /** The first error seen on this connection; it explains the close that follows. */
-  lastError?: string
+  lastError?: TunnelFailure
 }
 
 interface Waiter {
@@ -36,6 +43,8 @@ export class SshTunnel extends EventEmitter<{ state: [TunnelStateEvent] }> {
 
   private stateNow: TunnelState = 'connecting'
   private failureNow: TunnelFailure | undefined
+  /** Why the link is down while reconnecting: requests waiting for it fail with this reason. */
+  private linkFailure: TunnelFailure | undefined
   private current: Connection | undefined
   private parsedKey: ParsedKey | undefined
   private attempt = 0
@@ -101,22 +110,31 @@ export class SshTunnel extends EventEmitter<{ state: [TunnelStateEvent] }> {
     return agent
   }
 
-  /** A channel to the remote Docker socket, after waiting (bounded) for a tunnel that is reconnecting. */
+  /**
+   * A channel to the remote Docker socket, after waiting (bounded) for a tunnel that is reconnecting. A link that
+   * is down fails with `host_unreachable`; a link that is up but cannot reach the socket, with `docker_unreachable`.
+   */
   async openRemoteSocket(): Promise<ChannelSocket> {
     const conn = await this.waitForConnection()
+    const path = this.opts.remoteSocketPath
     return new Promise((resolve, reject) => {
-      const unreachable = (why: string) =>
-        new AppError('docker_unreachable', `Docker socket ${this.opts.remoteSocketPath} on ${this.label}: ${why}`)
       try {
-        conn.client.openssh_forwardOutStreamLocal(this.opts.remoteSocketPath, (err, channel) => {
-          if (err) return reject(unreachable(err.message))
+        conn.client.openssh_forwardOutStreamLocal(path, (err, channel) => {
+          if (err) {
+            // sshd answers every failed connect() alike ("open failed"): a missing socket and a refusing one look
+            // the same from here. A forbidden forward is the one case it names.
+            const message = /prohibited/i.test(err.message)
+              ? `The SSH server ${this.label} does not allow forwarding to ${path} (AllowStreamLocalForwarding)`
+              : `The Docker socket ${path} does not exist on the server ${this.label}, or nothing listens on it`
+            return reject(new AppError('docker_unreachable', message))
+          }
           conn.channels.add(channel)
           channel.once('close', () => conn.channels.delete(channel))
           resolve(channelAsSocket(channel))
         })
       } catch (err) {
-        // ssh2 throws synchronously when the socket closed between the wait and this call.
-        reject(unreachable((err as Error).message))
+        // ssh2 throws synchronously when the socket closed between the wait and this call: the link went.
+        reject(new AppError('host_unreachable', `The SSH link to ${this.label} closed: ${(err as Error).message}`))
       }
     })
   }
@@ -148,9 +166,10 @@ export class SshTunnel extends EventEmitter<{ state: [TunnelStateEvent] }> {
     this.current = conn
     client.on('ready', () => void this.onReady(conn))
     client.on('error', (err: Error & { level?: string }) => {
-      conn.lastError ??= err.message
       const failure = classifyError(err, verdict, this.opts, this.label)
-      if (failure && this.current === conn) this.fail(failure)
+      if (failure && this.current === conn) return this.fail(failure)
+      const { host, port } = this.opts.target
+      conn.lastError ??= networkFailure(err, host, port, this.opts.readyTimeoutMs ?? 15_000)
     })
     client.on('close', () => this.onClose(conn))
     try {
@@ -167,6 +186,7 @@ export class SshTunnel extends EventEmitter<{ state: [TunnelStateEvent] }> {
     await openNodelaySession(conn.client, Math.min(this.opts.readyTimeoutMs ?? 15_000, 5_000), this.log)
     if (this.current !== conn || this.stateNow === 'failed' || this.stateNow === 'disposed') return
     this.attempt = 0
+    this.linkFailure = undefined
     this.setState({ state: 'connected' })
     for (const waiter of this.waiters) waiter.resolve(conn)
     this.waiters.clear()
@@ -179,8 +199,13 @@ export class SshTunnel extends EventEmitter<{ state: [TunnelStateEvent] }> {
     if (this.stateNow === 'failed' || this.stateNow === 'disposed') return
     this.attempt += 1
     const nextRetryMs = backoffDelay(this.attempt, this.backoff)
-    this.log.warn({ reason: conn.lastError ?? 'connection closed', attempt: this.attempt, nextRetryMs }, 'ssh lost')
-    this.setState({ state: 'reconnecting', attempt: this.attempt, nextRetryMs })
+    const failure = conn.lastError ?? {
+      code: 'host_unreachable',
+      message: `The SSH connection to ${this.opts.target.host}:${this.opts.target.port} was closed`,
+    }
+    this.linkFailure = failure
+    this.log.warn({ reason: failure.message, attempt: this.attempt, nextRetryMs }, 'ssh lost')
+    this.setState({ state: 'reconnecting', attempt: this.attempt, nextRetryMs, failure })
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined
       if (this.stateNow === 'reconnecting') this.connect()
@@ -216,7 +241,8 @@ export class SshTunnel extends EventEmitter<{ state: [TunnelStateEvent] }> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(waiter)
-        reject(new AppError('docker_unreachable', `${this.label} is not connected (waited ${waitMs} ms)`))
+        const why = this.linkFailure?.message ?? `the SSH link to ${this.label} is not up yet`
+        reject(new AppError('host_unreachable', `${why} (waited ${waitMs} ms)`))
       }, waitMs)
       const waiter: Waiter = {
         resolve: (conn) => {

@@ -23,6 +23,7 @@ export interface TunnelFailure {
 
 export interface TunnelStateEvent {
   state: TunnelState
+  /** `failed`: why, for good. `reconnecting`: why the link went (always `host_unreachable`). */
   failure?: TunnelFailure
   attempt?: number
   nextRetryMs?: number
@@ -40,6 +41,6 @@ export interface SshTunnelOptions {
   keepaliveCountMax?: number
   readyTimeoutMs?: number
   backoff?: Partial<BackoffOptions>
-  /** How long a request waits for a tunnel that is (re)connecting before failing with `docker_unreachable`. */
+  /** How long a request waits for a tunnel that is (re)connecting before failing with `host_unreachable`. */
   connectWaitMs?: number
 }

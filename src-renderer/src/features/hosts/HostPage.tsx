@@ -5,6 +5,7 @@ import type { HostSummary } from '../../../../src-preload/contract/hosts'
 import { EmptyState, ErrorState, Loading } from '../../components/States'
 import { formatBytes } from '../../lib/format'
 import { ContainersTable } from '../containers/ContainersTable'
+import { ResourcesView } from '../resources/ResourcesView'
 import { EMPTY_HOST, useContainersStore } from '../containers/containers-store'
 import { Tabs, type TabItem } from '../../components/Tabs'
 import { paths, type HostTab } from '../shell/routes'
@@ -52,7 +53,9 @@ export function HostPage({ hostId, tab }: { hostId: string; tab: HostTab }) {
         idPrefix="host"
       >
         {tab === 'containers' && <HostContainers host={host} />}
-        {tab !== 'containers' && <HostResources host={host} kind={tab} />}
+        {tab === 'images' && <ResourcesView key="image" hostId={host.id} kind="image" />}
+        {tab === 'volumes' && <ResourcesView key="volume" hostId={host.id} kind="volume" />}
+        {tab === 'networks' && <ResourcesView key="network" hostId={host.id} kind="network" />}
       </Tabs>
     </div>
   )
@@ -131,9 +134,4 @@ function HostContainers({ host }: { host: HostSummary }) {
       remote={host.kind === 'ssh'}
     />
   )
-}
-
-/** Images, volumes and networks of the host. */
-function HostResources({ host, kind }: { host: HostSummary; kind: Exclude<HostTab, 'containers'> }) {
-  return <EmptyState title={`No ${kind} view yet`}>{host.name}</EmptyState>
 }
