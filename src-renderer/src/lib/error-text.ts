@@ -68,3 +68,12 @@ export const hasTextForEveryCode = (): ErrorCode[] => ERROR_CODES.filter((code) 
 
 /** Long hex ids (container and image ids) in messages, shortened to the 12 characters Docker shows. */
 export const shortenIds = (text: string): string => text.replace(/\b(sha256:)?([0-9a-f]{12})[0-9a-f]{52}\b/g, '$2')
+
+/**
+ * One line for a form's error slot: a field's own rule as the contract words it, anything else as
+ * the sentence for its code followed by the detail.
+ */
+export function errorLine(error: { code: ErrorCode; message: string }): string {
+  if (error.code === 'validation') return error.message
+  return `${ERROR_TEXT[error.code].sentence} ${shortenIds(error.message)}`
+}

@@ -6,15 +6,18 @@ import { toApiError } from '../../components/ConfirmDialog'
 import { Dialog } from '../../components/Dialog'
 import { Field } from '../../components/Field'
 import type { ApiError } from '../../lib/api-error'
+import { errorLine } from '../../lib/error-text'
 import { navigation } from '../shell/use-route'
 import {
   ADD_HOST_DEFAULTS,
   addHostResolver,
   isFormField,
+  toCreateInput,
   valuesFromCandidate,
   type AddHostValues,
   type ParsedCreateHost,
 } from './add-host-form'
+import { ConnectionTest } from './ConnectionTest'
 import { HostKeyCheck } from './HostKeyCheck'
 import { useHostsStore } from './hosts-store'
 import { ImportPicker } from './ImportPicker'
@@ -79,7 +82,7 @@ export function AddHostDialog({ open, onOpenChange }: { open: boolean; onOpenCha
       navigation.host(created.id)
     } catch (err) {
       const error = toApiError(err)
-      const message = `${error.code}: ${error.message}`
+      const message = errorLine(error)
       if (error.field === 'ssh.hostKeyFingerprint') setVerified(false)
       form.setError(isFormField(error.field) ? error.field : 'root', { message })
     }
@@ -132,6 +135,17 @@ export function AddHostDialog({ open, onOpenChange }: { open: boolean; onOpenCha
             onProbe={() => void runProbe()}
           />
         )}
+        <ConnectionTest
+          input={async () => {
+            if (!(await form.trigger())) return null
+            const { name, ...rest } = toCreateInput(form.getValues())
+            const ssh =
+              rest.ssh && current && verified
+                ? { ...rest.ssh, hostKeyFingerprint: current.hostKeyFingerprint }
+                : rest.ssh
+            return { ...rest, ...(name.trim() ? { name } : {}), ...(ssh ? { ssh } : {}) }
+          }}
+        />
         {errors.root && (
           <p className="field-error" role="alert">
             {errors.root.message}

@@ -1,4 +1,4 @@
-import { KeyRound, Trash2 } from 'lucide-react'
+import { KeyRound, Pencil, RefreshCw, Trash2 } from 'lucide-react'
 import { useEffect, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { HostSummary } from '../../../../src-preload/contract/hosts'
@@ -12,6 +12,7 @@ import { paths, type HostTab } from '../shell/routes'
 import { navigation } from '../shell/use-route'
 import { hostAddress } from './host-labels'
 import { useHostsStore } from './hosts-store'
+import { EditHostDialog } from './EditHostDialog'
 import { RemoveHostDialog } from './RemoveHostDialog'
 import { ReplaceHostKeyDialog } from './ReplaceHostKeyDialog'
 import { PermittedButton } from '../connection/PermittedButton'
@@ -64,7 +65,10 @@ export function HostPage({ hostId, tab }: { hostId: string; tab: HostTab }) {
 function HostSummaryBar({ host }: { host: HostSummary }) {
   const [removing, setRemoving] = useState<HostSummary | null>(null)
   const [rekeying, setRekeying] = useState<HostSummary | null>(null)
+  const [editing, setEditing] = useState<HostSummary | null>(null)
+  const retry = useHostsStore((s) => s.retry)
   const engine = host.engine
+  const labels = Object.entries(host.labels)
   return (
     <section className="card host-summary" aria-label={`Host ${host.name}`}>
       <div className="host-summary-main">
@@ -83,6 +87,18 @@ function HostSummaryBar({ host }: { host: HostSummary }) {
               <KeyRound size={14} aria-hidden="true" /> Replace pinned key
             </PermittedButton>
           )}
+          {host.state === 'failed' && (
+            <PermittedButton
+              permission="operate"
+              className="btn"
+              onClick={() => void retry(host.id).catch(() => undefined)}
+            >
+              <RefreshCw size={14} aria-hidden="true" /> Retry now
+            </PermittedButton>
+          )}
+          <PermittedButton permission="admin" className="btn" onClick={() => setEditing(host)}>
+            <Pencil size={14} aria-hidden="true" /> Edit
+          </PermittedButton>
           <PermittedButton permission="admin" className="btn danger" onClick={() => setRemoving(host)}>
             <Trash2 size={14} aria-hidden="true" /> Remove host
           </PermittedButton>
@@ -93,7 +109,17 @@ function HostSummaryBar({ host }: { host: HostSummary }) {
           <ErrorText code={host.failure.code} message={host.failure.message} />
         </p>
       )}
+      {labels.length > 0 && (
+        <div className="host-labels" aria-label="Labels">
+          {labels.map(([key, value]) => (
+            <span key={key} className="label-chip mono-small">
+              {value ? `${key}=${value}` : key}
+            </span>
+          ))}
+        </div>
+      )}
       <RemoveHostDialog host={removing} onClose={() => setRemoving(null)} />
+      <EditHostDialog host={editing} onClose={() => setEditing(null)} />
       <ReplaceHostKeyDialog host={rekeying} onClose={() => setRekeying(null)} />
     </section>
   )

@@ -5,6 +5,9 @@ import type {
   HostSummary,
   ImportCandidates,
   ProbeResult,
+  TestHostInput,
+  TestHostResult,
+  UpdateHostInput,
 } from '../../../../src-preload/contract/hosts'
 import { call, openStream, subscribe } from '../../lib/api'
 import type { ApiError } from '../../lib/api-error'
@@ -24,6 +27,10 @@ interface HostsStore {
   watchMetrics(hostId: string): () => void
   probe(host: string, port: number): Promise<ProbeResult>
   create(input: CreateHostInput): Promise<HostSummary>
+  update(input: UpdateHostInput): Promise<HostSummary>
+  /** Connects step by step without storing anything (`hosts.test`). */
+  test(input: TestHostInput): Promise<TestHostResult>
+  retry(id: string): Promise<HostSummary>
   remove(id: string): Promise<void>
   replaceHostKey(id: string, hostKeyFingerprint: string): Promise<HostSummary>
   importCandidates(): Promise<ImportCandidates>
@@ -85,6 +92,17 @@ export const useHostsStore = create<HostsStore>((set, get) => ({
   probe: (host, port) => call('hosts.probe', { ssh: { host, port } }),
   async create(input) {
     const host = await call('hosts.create', input)
+    set({ hosts: upsert(get().hosts, host) })
+    return host
+  },
+  async update(input) {
+    const host = await call('hosts.update', input)
+    set({ hosts: upsert(get().hosts, host) })
+    return host
+  },
+  test: (input) => call('hosts.test', input),
+  async retry(id) {
+    const host = await call('hosts.retry', { id })
     set({ hosts: upsert(get().hosts, host) })
     return host
   },

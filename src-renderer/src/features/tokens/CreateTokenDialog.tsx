@@ -11,6 +11,7 @@ import { CopyButton } from '../../components/CopyButton'
 import { Dialog } from '../../components/Dialog'
 import { ApiError } from '../../lib/api-error'
 import { useTokensStore } from './tokens-store'
+import { errorLine } from '../../lib/error-text'
 
 const ROLE_HELP: Record<(typeof ROLES)[number], string> = {
   admin: 'everything, including tokens and settings',
@@ -41,7 +42,7 @@ export function CreateTokenDialog({ open, onOpenChange }: { open: boolean; onOpe
     } catch (err) {
       const apiError = err as ApiError
       const field = apiError.field === 'name' || apiError.field === 'role' ? apiError.field : 'root'
-      form.setError(field, { message: `${apiError.code}: ${apiError.message}` })
+      form.setError(field, { message: errorLine(apiError) })
     }
   })
 
