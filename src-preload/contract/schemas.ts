@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ROLES, roleAllows, type Permission } from './roles'
 import { EntityId } from './grammar'
 import type { EventName, RequestMethod, StreamName } from './channels'
 import {
@@ -50,15 +51,8 @@ import {
   VolumeTarget,
 } from './resources'
 
-export const ROLES = ['admin', 'deployer', 'viewer'] as const
 export const Role = z.enum(ROLES)
 export type Role = z.infer<typeof Role>
-
-/**
- * What a caller must hold to make a request. `read` is every role, `operate` is lifecycle, build,
- * deploy and rollback (deployer and admin), `admin` is everything else (tokens, settings, hosts).
- */
-export type Permission = 'read' | 'operate' | 'admin'
 
 const Empty = z.object({}).strict()
 const HostIdOnly = z.object({ hostId: EntityId }).strict()
@@ -216,9 +210,4 @@ export type StreamInput<S extends StreamName> = (typeof streams)[S]['input'] ext
   ? z.output<NonNullable<(typeof streams)[S]['input']>>
   : never
 
-const RANK: Record<Role, number> = { viewer: 0, deployer: 1, admin: 2 }
-const NEEDED: Record<Permission, number> = { read: 0, operate: 1, admin: 2 }
-
-export function roleAllows(role: Role, permission: Permission): boolean {
-  return RANK[role] >= NEEDED[permission]
-}
+export { ROLES, roleAllows, type Permission }

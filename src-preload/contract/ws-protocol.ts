@@ -2,11 +2,7 @@ import { z } from 'zod'
 import { EVENT_NAMES, STREAM_NAMES } from './channels'
 import type { Envelope, ErrorBody } from './errors'
 
-/**
- * The browser renderer's single WebSocket. The first message must authenticate (browsers cannot set
- * an Authorization header on a WebSocket); after that it carries the same requests and events as IPC.
- */
-export const WS_PATH = '/v1/ws'
+export * from './ws-constants'
 
 const StreamId = z.number().int().nonnegative()
 
@@ -40,11 +36,3 @@ export type ServerMessage =
   | { type: 'error'; error: ErrorBody }
   | { type: 'stream.data'; id: number; data: unknown }
   | { type: 'stream.end'; id: number; error?: ErrorBody }
-
-/** Close codes in the application range, so the client can tell "log in again" from "reconnect". */
-export const WS_CLOSE_UNAUTHORIZED = 4401
-export const WS_CLOSE_PROTOCOL = 4400
-/** The client did not read what it asked for: more than the server will buffer for one socket. */
-export const WS_CLOSE_SLOW_CONSUMER = 4408
-/** Too many sockets for one token, or too many still waiting to authenticate. */
-export const WS_CLOSE_TOO_MANY = 4429

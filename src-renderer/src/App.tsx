@@ -1,6 +1,6 @@
 import { useEffect } from 'react'
 import { Router } from 'wouter'
-import { useHashLocation } from 'wouter/use-hash-location'
+import { useAppLocation } from './lib/hash-location'
 import { LoginScreen } from './features/connection/LoginScreen'
 import { useConnectionStore } from './features/connection/connection-store'
 import { AppShell } from './features/shell/AppShell'
@@ -10,7 +10,7 @@ export function App() {
   useEffect(() => start(), [start])
   if (status === 'signed-out' || status === 'unauthorized') return <LoginScreen />
   return (
-    <Router hook={useHashLocation}>
+    <Router hook={useAppLocation}>
       <AppShell />
     </Router>
   )

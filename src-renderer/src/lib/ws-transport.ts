@@ -1,6 +1,7 @@
 import type { EventName, RequestMethod } from '../../../src-preload/contract/channels'
 import type { Envelope } from '../../../src-preload/contract/errors'
-import { WS_CLOSE_UNAUTHORIZED, WS_PATH, type ServerMessage } from '../../../src-preload/contract/ws-protocol'
+import { WS_CLOSE_UNAUTHORIZED, WS_PATH } from '../../../src-preload/contract/ws-constants'
+import type { ServerMessage } from '../../../src-preload/contract/ws-protocol'
 import type { ConnectionState, StreamHandlers, Transport } from './transport'
 
 const MAX_BACKOFF_MS = 10_000
@@ -28,9 +29,14 @@ export function createWsTransport(token: string, url = defaultUrl()): Transport 
     for (const listener of stateListeners) listener(next, detail)
   }
 
+  /** Sends only on an open socket: a closing one (signed out, link lost) would log an error per message. */
+  const transmit = (text: string): boolean => {
+    if (!socket || state !== 'connected' || socket.readyState !== WebSocket.OPEN) return false
+    socket.send(text)
+    return true
+  }
   const sendNow = (text: string): void => {
-    if (socket && state === 'connected') socket.send(text)
-    else queued.push(text)
+    if (!transmit(text) && !closed) queued.push(text)
   }
 
   function connect(): void {
@@ -108,14 +114,14 @@ export function createWsTransport(token: string, url = defaultUrl()): Transport 
       let set = listeners.get(event)
       if (!set) {
         listeners.set(event, (set = new Set()))
-        if (socket && state === 'connected') socket.send(JSON.stringify({ type: 'subscribe', event }))
+        transmit(JSON.stringify({ type: 'subscribe', event }))
       }
       set.add(listener)
       return () => {
         set.delete(listener)
         if (set.size === 0) {
           listeners.delete(event)
-          if (socket && state === 'connected') socket.send(JSON.stringify({ type: 'unsubscribe', event }))
+          transmit(JSON.stringify({ type: 'unsubscribe', event }))
         }
       }
     },
@@ -123,16 +129,15 @@ export function createWsTransport(token: string, url = defaultUrl()): Transport 
       const id = nextStreamId++
       streams.set(id, handlers)
       sendNow(JSON.stringify({ type: 'stream.open', id, stream: name, params }))
-      const live = (): boolean => streams.has(id) && socket !== null && state === 'connected'
       return {
         input: (input) => {
-          if (live()) socket!.send(JSON.stringify({ type: 'stream.input', id, input }))
+          if (streams.has(id)) transmit(JSON.stringify({ type: 'stream.input', id, input }))
         },
         ack: (count) => {
-          if (live()) socket!.send(JSON.stringify({ type: 'stream.ack', id, count }))
+          if (streams.has(id)) transmit(JSON.stringify({ type: 'stream.ack', id, count }))
         },
         close: () => {
-          if (live()) socket!.send(JSON.stringify({ type: 'stream.close', id }))
+          if (streams.has(id)) transmit(JSON.stringify({ type: 'stream.close', id }))
           streams.delete(id)
         },
       }

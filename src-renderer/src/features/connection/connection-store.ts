@@ -1,6 +1,5 @@
 import { create } from 'zustand'
-import type { Permission, Role } from '../../../../src-preload/contract/schemas'
-import { roleAllows } from '../../../../src-preload/contract/schemas'
+import { roleAllows, type Permission, type Role } from '../../../../src-preload/contract/roles'
 import { call, isDesktop, setTransport } from '../../lib/api'
 import { forgetToken, storedToken, storeToken } from '../../lib/session-token'
 import type { ConnectionState } from '../../lib/transport'

@@ -1,11 +1,13 @@
 import { Plus } from 'lucide-react'
-import { useState } from 'react'
+import { lazy, Suspense, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { EmptyState, ErrorState, Loading } from '../../components/States'
-import { AddHostDialog } from '../hosts/AddHostDialog'
 import { useHostsStore } from '../hosts/hosts-store'
 import { HostCard } from './HostCard'
 import { PermittedButton } from '../connection/PermittedButton'
+
+// The form and its schemas load when it is first opened, not with the page.
+const AddHostDialog = lazy(() => import('../hosts/AddHostDialog').then((m) => ({ default: m.AddHostDialog })))
 
 /** The fleet at a glance: one card per host. Metrics stream only while this page is shown. */
 export function DashboardPage() {
@@ -52,7 +54,11 @@ export function DashboardPage() {
         </div>
       )}
       {body}
-      <AddHostDialog open={adding} onOpenChange={setAdding} />
+      {adding && (
+        <Suspense fallback={null}>
+          <AddHostDialog open={adding} onOpenChange={setAdding} />
+        </Suspense>
+      )}
     </div>
   )
 }

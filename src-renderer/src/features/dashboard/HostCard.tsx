@@ -7,13 +7,16 @@ import { hostAddress } from '../hosts/host-labels'
 import { useHostsStore } from '../hosts/hosts-store'
 import { navigation } from '../shell/use-route'
 import { ErrorText } from '../../components/ErrorText'
+import { useLinkUp } from '../connection/connection-store'
 
 /** One host on the fleet dashboard: link state, engine, and live load from `hosts.metrics`. */
 export function HostCard({ host }: { host: HostSummary }) {
   const watchMetrics = useHostsStore((s) => s.watchMetrics)
   const sample = useHostsStore((s) => s.metrics[host.id])
-  // The last sample of a host that went away would be stale: show none until it is back.
-  const metrics = host.state === 'connected' ? sample : undefined
+  const linkUp = useLinkUp()
+  // The last sample of a host that went away (or of any host, while glinrdock itself is out of reach)
+  // would be stale: show none until it is back.
+  const metrics = linkUp && host.state === 'connected' ? sample : undefined
   useEffect(() => watchMetrics(host.id), [watchMetrics, host.id])
   const headingId = `host-card-${host.id}`
   const engine = host.engine
@@ -55,7 +58,7 @@ export function HostCard({ host }: { host: HostSummary }) {
         </dd>
         <dt>Containers</dt>
         <dd data-testid="host-card-containers">
-          {metrics ? `${metrics.running} running / ${metrics.total}` : host.state === 'connected' ? '…' : '—'}
+          {metrics ? `${metrics.running} running / ${metrics.total}` : linkUp && host.state === 'connected' ? '…' : '—'}
         </dd>
       </dl>
       <Meter

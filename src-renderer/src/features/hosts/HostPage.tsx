@@ -110,13 +110,13 @@ function HostSummaryBar({ host }: { host: HostSummary }) {
         </p>
       )}
       {labels.length > 0 && (
-        <div className="host-labels" aria-label="Labels">
+        <ul className="host-labels" aria-label="Labels">
           {labels.map(([key, value]) => (
-            <span key={key} className="label-chip mono-small">
+            <li key={key} className="label-chip mono-small">
               {value ? `${key}=${value}` : key}
-            </span>
+            </li>
           ))}
-        </div>
+        </ul>
       )}
       <RemoveHostDialog host={removing} onClose={() => setRemoving(null)} />
       <EditHostDialog host={editing} onClose={() => setEditing(null)} />
@@ -137,7 +137,7 @@ function HostContainers({ host }: { host: HostSummary }) {
       return (
         <EmptyState title="Containers appear when the host is connected">
           <button type="button" className="btn" onClick={() => void load(host.id)}>
-            Retry now
+            Load containers again
           </button>
         </EmptyState>
       )

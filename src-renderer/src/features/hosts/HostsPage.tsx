@@ -1,18 +1,20 @@
 import { KeyRound, Plus, Trash2 } from 'lucide-react'
-import { useState } from 'react'
+import { lazy, Suspense, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { HostSummary } from '../../../../src-preload/contract/hosts'
 import { RelativeTime } from '../../components/RelativeTime'
 import { HostStateChip } from '../../components/StateChip'
 import { EmptyState, ErrorState, Loading } from '../../components/States'
 import { navigation } from '../shell/use-route'
-import { AddHostDialog } from './AddHostDialog'
 import { hostAddress } from './host-labels'
 import { useHostsStore } from './hosts-store'
 import { RemoveHostDialog } from './RemoveHostDialog'
 import { ReplaceHostKeyDialog } from './ReplaceHostKeyDialog'
 import { PermittedButton } from '../connection/PermittedButton'
 import { ErrorText } from '../../components/ErrorText'
+
+// The form and its schemas load when it is first opened, not with the page.
+const AddHostDialog = lazy(() => import('./AddHostDialog').then((m) => ({ default: m.AddHostDialog })))
 
 export function HostsPage() {
   // Not the whole store: metrics samples arrive every few seconds and would re-render the page.
@@ -98,7 +100,11 @@ export function HostsPage() {
           </table>
         </div>
       )}
-      <AddHostDialog open={adding} onOpenChange={setAdding} />
+      {adding && (
+        <Suspense fallback={null}>
+          <AddHostDialog open={adding} onOpenChange={setAdding} />
+        </Suspense>
+      )}
       <RemoveHostDialog host={removing} onClose={() => setRemoving(null)} />
       <ReplaceHostKeyDialog host={rekeying} onClose={() => setRekeying(null)} />
     </section>

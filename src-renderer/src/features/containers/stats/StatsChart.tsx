@@ -2,6 +2,7 @@ import 'uplot/dist/uPlot.min.css'
 import { useEffect, useRef } from 'react'
 import uPlot from 'uplot'
 import { cssVar, onColorSchemeChange, withAlpha } from '../../../lib/theme'
+import { yRange } from './chart-range'
 
 interface StatsChartProps {
   label: string
@@ -33,7 +34,7 @@ export function StatsChart({ label, data, format, minTop = 0, colorVar }: StatsC
         height: HEIGHT,
         legend: { show: false },
         cursor: { drag: { x: false, y: false } },
-        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(minTop, max * 1.15 || 1)] } },
+        scales: { x: { time: true }, y: { range: (_u, _min, max) => yRange(max, minTop) } },
         axes: [axis(), { ...axis(), size: 64, values: (_u, splits) => splits.map(format) }],
         series: [
           {},
