@@ -1,43 +1,27 @@
 #!/usr/bin/env node
 // `npm test`: build, bring up the test bed of real peers if it is not running (and take it down again
 // afterwards), then unit + integration specs (Vitest) and end-to-end specs (Playwright in Chromium).
-import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { bin, build, run, withTestbed } from './lib/testbed.mjs'
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const bin = (pkg, file) => join(root, 'node_modules', pkg, file)
 const reports = mkdtempSync(join(tmpdir(), 'glinrdock-test-'))
 const wantE2e = !process.argv.includes('--no-e2e')
-
-function run(label, command, args, env = {}) {
+const stage = (label, command, args, env) => {
   process.stdout.write(`\n== ${label}\n`)
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } })
-  return result.status ?? 1
+  return run(command, args, env)
 }
-
-const testbed = (action) =>
-  spawnSync('bash', [join(root, 'e2e/fixtures/testbed.sh'), action], {
-    cwd: root,
-    stdio: action === 'status' ? 'ignore' : 'inherit',
-  }).status
 
 let failures = 0
 const counts = { passed: 0, failed: 0, skipped: 0 }
 
-if (run('build', process.execPath, [bin('electron-vite', 'bin/electron-vite.js'), 'build']) !== 0) process.exit(1)
+process.stdout.write('\n== build\n')
+if (build() !== 0) process.exit(1)
 
-const startedTestbed = testbed('status') !== 0
-if (startedTestbed && testbed('up') !== 0) {
-  console.error('the test bed did not come up; see the output above')
-  process.exit(1)
-}
-
-try {
+withTestbed(() => {
   const vitestReport = join(reports, 'vitest.json')
-  failures += run('unit and integration (vitest)', process.execPath, [
+  failures += stage('unit and integration (vitest)', process.execPath, [
     bin('vitest', 'vitest.mjs'),
     'run',
     '--reporter=default',
@@ -53,13 +37,11 @@ try {
 
   if (wantE2e) {
     const playwrightReport = join(reports, 'playwright.json')
-    failures += run(
+    failures += stage(
       'end-to-end (playwright, Debian chromium)',
       process.execPath,
       [bin('@playwright/test', 'cli.js'), 'test', '--reporter=list,json'],
-      {
-        PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport,
-      },
+      { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport },
     )
     if (existsSync(playwrightReport)) {
       const { stats } = JSON.parse(readFileSync(playwrightReport, 'utf8'))
@@ -68,9 +50,8 @@ try {
       counts.skipped += stats.skipped
     }
   }
-} finally {
-  if (startedTestbed) testbed('down')
-}
+})
+rmSync(reports, { recursive: true, force: true })
 
 if (failures > 0 && counts.failed === 0) counts.failed = 1 // a runner crashed before reporting
 process.stdout.write(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`)
