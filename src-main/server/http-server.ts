@@ -2,6 +2,7 @@ import type { Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify'
 import fastifyWebsocket from '@fastify/websocket'
+import type { ErrorBody } from '../../src-preload/contract/errors'
 import type { Core } from '../bootstrap'
 import type { Logger } from '../infra/logging/logger'
 import { registerApi, UNAUTHORIZED } from './api-routes'
@@ -47,7 +48,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     routerOptions: { maxParamLength: 256 },
     return503OnClosing: true,
     forceCloseConnections: true,
-    // Slow clients must not pin connections: headers within 10 s, the whole request within 30 s.
+    // Slow clients must not pin connections: the whole request within 30 s, an idle socket closed after 2 min.
     connectionTimeout: 120_000,
     requestTimeout: 30_000,
     keepAliveTimeout: 5_000,
@@ -56,30 +57,25 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       // No hooks run on this path: what onSend does for every other answer is done here.
       securityHeaders(reply)
       closeRefusedUpgrade(req, reply)
-      const early = guardRequest(req)
-      if (early) return sendError(reply, early.error, early.headers)
+      const refused = guardRequest(req)
+      if (refused) return sendError(reply, refused)
       if (req.url.startsWith('/v1') && !authenticateRequest(req, core.tokens)) return sendError(reply, UNAUTHORIZED)
       sendError(reply, errorBodyFor(err))
     },
   })
 
-  function guardRequest(
-    req: FastifyRequest,
-  ): { error: Parameters<typeof sendError>[1]; headers?: Record<string, string> } | null {
+  function guardRequest(req: FastifyRequest): ErrorBody | null {
     // Only origin-form targets: an absolute URL would carry an authority the Host guard never sees.
-    if (!req.raw.url?.startsWith('/')) {
-      return { error: { code: 'validation', message: 'The request target must be a path' } }
-    }
+    if (!req.raw.url?.startsWith('/')) return { code: 'validation', message: 'The request target must be a path' }
     const host = singleHostHeader(req.raw.rawHeaders)
-    if (host === null) return { error: { code: 'validation', message: 'Exactly one Host header is required' } }
-    if (!hostAllowed(host))
-      return { error: { code: 'misdirected', message: 'This server does not answer for that Host' } }
+    if (host === null) return { code: 'validation', message: 'Exactly one Host header is required' }
+    if (!hostAllowed(host)) return { code: 'misdirected', message: 'This server does not answer for that Host' }
     return null
   }
 
   app.addHook('onRequest', async (req, reply) => {
-    const early = guardRequest(req)
-    if (early) return sendError(reply, early.error, early.headers)
+    const refused = guardRequest(req)
+    if (refused) return sendError(reply, refused)
   })
   app.addHook('onSend', async (req, reply, payload) => {
     securityHeaders(reply)

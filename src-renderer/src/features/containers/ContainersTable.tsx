@@ -176,7 +176,8 @@ export function ContainersTable({ hostId, containers, linkHost, remote }: Contai
         </div>
         <span className="muted" data-testid="containers-count" aria-live="polite">
           {data.length === containers.length ? `${containers.length}` : `${data.length} of ${containers.length}`}{' '}
-          containers{selected.length > 0 ? ` · ${selected.length} selected` : ''}
+          {containers.length === 1 ? 'container' : 'containers'}
+          {selected.length > 0 ? ` · ${selected.length} selected` : ''}
         </span>
         <div className="toolbar-end">
           <BulkActions hostId={hostId} selected={selected} />

@@ -83,7 +83,8 @@ export function ResourcesView({ hostId, kind }: { hostId: string; kind: Resource
           />
         </div>
         <span className="muted" data-testid={`${kind}s-count`} aria-live="polite">
-          {rows.length === all.length ? `${all.length}` : `${rows.length} of ${all.length}`} {words.many}
+          {rows.length === all.length ? `${all.length}` : `${rows.length} of ${all.length}`}{' '}
+          {all.length === 1 ? words.one : words.many}
           {kind !== 'network' && totalSize > 0 ? ` · ${formatBytes(totalSize)}` : ''}
         </span>
         <div className="toolbar-end">
