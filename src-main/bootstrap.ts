@@ -13,6 +13,8 @@ import {
 } from './core/containers'
 import { ImageService, NetworkService, ResourcesWatcher, VolumeService } from './core/resources'
 import { defaultLocalSocket, HostConnections, HostService, HostStore, tunnelOpener } from './core/hosts'
+import { JobRunner, openJobLogStream } from './core/jobs'
+import { ImagePullService, RegistryService, RegistryStore } from './core/registries'
 import { Dispatcher, type Handlers, type StreamHandlers } from './core/rpc/dispatcher'
 import { SecretsService } from './core/secrets/secrets-service'
 import { SettingsStore } from './core/settings/settings-store'
@@ -48,6 +50,11 @@ export interface Core {
   hosts: HostService
   containers: ContainerService
   db: Database
+  /** The one job runner every long operation runs on. */
+  jobs: JobRunner
+  registries: RegistryService
+  /** `pullImage(hostId, reference, {signal, onProgress})`, with the stored registry logins; for job handlers. */
+  imagePulls: ImagePullService
   dispose(): void
 }
 
@@ -60,11 +67,13 @@ interface Services {
   images: ImageService
   volumes: VolumeService
   networks: NetworkService
+  jobs: JobRunner
+  registries: RegistryService
 }
 
 /** Binds every contract request to exactly one core service call. */
 export function createHandlers(services: Services): Handlers {
-  const { system, tokens, secrets, hosts, containers, images, volumes, networks } = services
+  const { system, tokens, secrets, hosts, containers, images, volumes, networks, jobs, registries } = services
   return {
     'system.info': () => system.info(),
     'session.info': (_input, ctx) => ({ role: ctx.role, actor: ctx.actor }),
@@ -119,6 +128,15 @@ export function createHandlers(services: Services): Handlers {
     'hosts.update': (input) => hosts.update(input),
     'hosts.test': (input) => hosts.test(input),
     'hosts.retry': ({ id }) => hosts.retry(id),
+    'jobs.list': (filter) => jobs.list(filter),
+    'jobs.get': ({ id }) => jobs.get(id),
+    'jobs.cancel': ({ id }) => jobs.cancel(id),
+    'registries.list': () => registries.list(),
+    'registries.create': (input) => registries.create(input),
+    'registries.remove': ({ id }) => {
+      registries.remove(id)
+      return {}
+    },
   }
 }
 
@@ -129,6 +147,7 @@ export function createStreamHandlers(services: Services, connections: HostConnec
     'containers.stats': (params, _ctx, sink) => openStatsStream(connections, params, sink),
     'containers.exec': (params, _ctx, sink) => openExecSession(containers, params, sink),
     'hosts.metrics': ({ hostId }, _ctx, sink) => openHostMetricsStream(containers, hostId, sink),
+    'jobs.log': ({ jobId }, _ctx, sink) => openJobLogStream(services.jobs, jobId, sink),
   }
 }
 
@@ -180,6 +199,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const containers = new ContainerService(connections)
     const watcher = new ContainersWatcher(connections, containers, events, scoped(options.logger, 'containers'))
     const resourcesWatcher = new ResourcesWatcher(connections, events)
+    // Domains register their job kinds on it before `start()`, which settles what a dead process left running.
+    const jobs = new JobRunner(db, events, scoped(options.logger, 'jobs'))
+    const registries = new RegistryService(new RegistryStore(db), secretBox, events)
+    const imagePulls = new ImagePullService(connections, registries, scoped(options.logger, 'images'))
     const services = {
       system,
       tokens,
@@ -189,6 +212,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       images: new ImageService(connections),
       volumes: new VolumeService(connections),
       networks: new NetworkService(connections),
+      jobs,
+      registries,
     }
     const dispatcher = new Dispatcher(
       createHandlers(services),
@@ -197,6 +222,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     )
     for (const host of hostStore.list()) connections.open(host)
     if (options.mode === 'desktop') await hosts.offerLocalEngine(settings)
+    // Last, so a failed start leaves no timer behind on a closed store.
+    jobs.start()
 
     return {
       dispatcher,
@@ -208,7 +235,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       hosts,
       containers,
       db,
+      jobs,
+      registries,
+      imagePulls,
       dispose: () => {
+        // First: running jobs are settled in the store while it is still open.
+        jobs.dispose()
         watcher.dispose()
         resourcesWatcher.dispose()
         connections.dispose()

@@ -19,4 +19,12 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   secrets_unavailable: 500,
   docker_unreachable: 502,
   host_unreachable: 502,
+  // A job's outcome, not a request's: `GET /v1/jobs/:id` answers 200 with it in `error`. Should a request ever fail
+  // with it (acting on a job that was interrupted), it is a state the caller can see and resolve, not a server
+  // fault; 500 would read as "glinrdock is broken" and invite blind retries.
+  interrupted: 409,
+  // Like ssh_auth_failed: the request was understood, but the registry refused the credentials stored for it (or
+  // their absence). Not 401, which would read as the caller's own token being bad; not 502, since the registry
+  // answered properly and the fix (store or correct a login) is the caller's.
+  registry_auth_failed: 422,
 }

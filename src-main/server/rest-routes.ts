@@ -105,6 +105,13 @@ export const REST_ROUTES: RestRoute[] = [
   // 200 with every step even when the test fails: the failure is the answer, not an error of the request.
   route('POST', '/v1/hosts/test', 'hosts.test', (_p, body) => body),
   route('POST', '/v1/hosts/:id/retry', 'hosts.retry', (p) => ({ id: p.id })),
+  route('GET', '/v1/jobs', 'jobs.list', (_p, _b, q) => jobsQuery(q)),
+  route('GET', '/v1/jobs/:id', 'jobs.get', (p) => ({ id: p.id })),
+  // 200 with the job: a running job is still `running` until its handler returns.
+  route('POST', '/v1/jobs/:id/cancel', 'jobs.cancel', (p) => ({ id: p.id })),
+  route('GET', '/v1/registries', 'registries.list'),
+  route('POST', '/v1/registries', 'registries.create', (_p, body) => body, 201),
+  route('DELETE', '/v1/registries/:id', 'registries.remove', (p) => ({ id: p.id }), 204),
 ]
 
 type LogsValue = { lines: { text: string; timestamp?: string }[] }
@@ -162,4 +169,12 @@ export function strictInteger(value: string | null): number | string | null {
 
 function logsAsText(value: LogsValue): string {
   return value.lines.map((line) => (line.timestamp ? `${line.timestamp} ${line.text}\n` : `${line.text}\n`)).join('')
+}
+
+/** `?kind=&status=&serviceId=&hostId=&limit=`; an empty or malformed value goes on for the schema to refuse. */
+function jobsQuery(query: URLSearchParams): Record<string, unknown> {
+  const input: Record<string, unknown> = {}
+  for (const key of ['kind', 'status', 'serviceId', 'hostId']) if (query.has(key)) input[key] = query.get(key)
+  if (query.has('limit')) input.limit = strictInteger(query.get('limit'))
+  return input
 }

@@ -46,6 +46,12 @@ export const REQUEST_METHODS = [
   'networks.remove',
   'networks.prunePreview',
   'networks.prune',
+  'jobs.list',
+  'jobs.get',
+  'jobs.cancel',
+  'registries.list',
+  'registries.create',
+  'registries.remove',
 ] as const
 
 export const EVENT_NAMES = [
@@ -54,10 +60,18 @@ export const EVENT_NAMES = [
   'hosts.changed',
   'containers.changed',
   'resources.changed',
+  'jobs.changed',
+  'registries.changed',
 ] as const
 
 /** Long-lived subscriptions with parameters (a log follow, a stats feed, a terminal), each with its own id. */
-export const STREAM_NAMES = ['containers.logs', 'containers.stats', 'containers.exec', 'hosts.metrics'] as const
+export const STREAM_NAMES = [
+  'containers.logs',
+  'containers.stats',
+  'containers.exec',
+  'hosts.metrics',
+  'jobs.log',
+] as const
 
 export type RequestMethod = (typeof REQUEST_METHODS)[number]
 export type EventName = (typeof EVENT_NAMES)[number]

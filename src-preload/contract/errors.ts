@@ -20,6 +20,10 @@ export const ERROR_CODES = [
   'docker_unreachable',
   'host_unreachable',
   'internal',
+  /** A job that was running when glinrdock stopped (a crash, a kill -9, a power cut): it did not finish. */
+  'interrupted',
+  /** A registry refused an image pull for credentials: none stored for it, or the stored ones are wrong. */
+  'registry_auth_failed',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

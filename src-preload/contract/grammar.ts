@@ -115,3 +115,54 @@ export const LabelFilter = z
   .string()
   .max(512)
   .regex(/^[a-zA-Z0-9][a-zA-Z0-9._/-]{0,127}(=[^\0\r\n]{0,256})?$/, 'Not a label filter (key or key=value)')
+
+/**
+ * A full image reference (`[registry[:port]/]repo[:tag][@digest]`) and never an image id: what a pull takes.
+ * `sha256:<64 hex>` fits the grammar as repository `sha256` with a tag, and Docker refuses 64-hex names.
+ */
+export const isImageReference = (value: string): boolean =>
+  value.length <= 512 && REFERENCE.test(value) && !/^(sha256:)?[0-9a-f]{64}$/.test(value)
+
+/** Docker Hub's name in stored registry logins, and the registry of every reference without a registry part. */
+export const DOCKER_HUB = 'docker.io'
+const DOCKER_HUB_ALIASES = new Set([DOCKER_HUB, 'index.docker.io', 'registry-1.docker.io'])
+const REGISTRY_HOST_PORT = /^([^:]+)(?::(\d{1,5}))?$/
+
+/**
+ * A registry server as image references name it: lowercase `host[:port]`, Docker Hub's aliases folded into
+ * `docker.io`. The host must look like a registry the way Docker decides it in a reference (a `.` or a port, or
+ * `localhost`), or no image could ever be pulled with the login. Also accepts the forms `docker login` users
+ * paste (`https://index.docker.io/v1/`, `http://host:5000/v2/`). Answers null for anything else.
+ */
+export function normalizeRegistryServer(value: string): string | null {
+  const bare = value
+    .trim()
+    .toLowerCase()
+    .replace(/^https?:\/\//, '')
+    .replace(/\/(v[12]\/?)?$/, '')
+  const match = REGISTRY_HOST_PORT.exec(bare)
+  if (!match) return null
+  const host = match[1]!
+  const port = match[2]
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535 || port.startsWith('0'))) return null
+  // IPv6 literals (bracketed) are left out, like the reference grammar above leaves them out.
+  if (!isHostNameOrAddress(host) || host.includes(':')) return null
+  if (port === undefined && !host.includes('.') && host !== 'localhost') return null
+  if (port === undefined && DOCKER_HUB_ALIASES.has(host)) return DOCKER_HUB
+  return port === undefined ? host : `${host}:${port}`
+}
+
+export const RegistryServer = z
+  .string()
+  .max(300)
+  .transform((value, ctx) => {
+    const server = normalizeRegistryServer(value)
+    if (server === null) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'Must be a registry host[:port] with a dot or a port, or localhost (e.g. registry.example.com:5000)',
+      })
+      return z.NEVER
+    }
+    return server
+  })

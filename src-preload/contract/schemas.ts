@@ -50,6 +50,8 @@ import {
   VolumeSummary,
   VolumeTarget,
 } from './resources'
+import { JobIdInput, JobLogBatch, JobLogParams, JobsChanged, JobsListInput, JobSummary } from './jobs'
+import { CreateRegistryInput, RegistriesChanged, RegistryIdInput, RegistrySummary } from './registries'
 
 export const Role = z.enum(ROLES)
 export type Role = z.infer<typeof Role>
@@ -167,6 +169,12 @@ export const requests = {
   'networks.remove': { input: NetworkTarget, output: Empty, permission: 'operate' },
   'networks.prunePreview': { input: NetworkPruneInput, output: PrunePreview, permission: 'read' },
   'networks.prune': { input: NetworkPruneInput, output: PruneResult, permission: 'operate' },
+  'jobs.list': { input: JobsListInput, output: z.array(JobSummary), permission: 'read' },
+  'jobs.get': { input: JobIdInput, output: JobSummary, permission: 'read' },
+  'jobs.cancel': { input: JobIdInput, output: JobSummary, permission: 'operate' },
+  'registries.list': { input: Empty, output: z.array(RegistrySummary), permission: 'read' },
+  'registries.create': { input: CreateRegistryInput, output: RegistrySummary, permission: 'admin' },
+  'registries.remove': { input: RegistryIdInput, output: Empty, permission: 'admin' },
 } as const satisfies Record<RequestMethod, RequestSpec>
 
 interface EventSpec {
@@ -181,6 +189,8 @@ export const events = {
   'hosts.changed': { payload: HostChanged, permission: 'read' },
   'containers.changed': { payload: ContainersChanged, permission: 'read' },
   'resources.changed': { payload: ResourcesChanged, permission: 'read' },
+  'jobs.changed': { payload: JobsChanged, permission: 'read' },
+  'registries.changed': { payload: RegistriesChanged, permission: 'read' },
 } as const satisfies Record<EventName, EventSpec>
 
 interface StreamSpec {
@@ -197,6 +207,7 @@ export const streams = {
   // An interactive shell in a container is as powerful as the engine itself: admin only.
   'containers.exec': { params: ExecParams, data: ExecOutput, input: ExecInput, permission: 'admin' },
   'hosts.metrics': { params: HostMetricsParams, data: HostMetrics, input: null, permission: 'read' },
+  'jobs.log': { params: JobLogParams, data: JobLogBatch, input: null, permission: 'read' },
 } as const satisfies Record<StreamName, StreamSpec>
 
 export type RequestInput<M extends RequestMethod> = z.input<(typeof requests)[M]['input']>

@@ -61,6 +61,8 @@ describe('the contract', () => {
       images: none,
       volumes: none,
       networks: none,
+      registries: none,
+      jobs: none,
     })
     expect(Object.keys(handlers).sort()).toEqual(names)
   })

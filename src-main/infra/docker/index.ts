@@ -12,3 +12,5 @@ export { fetchLogs, followLogs, isTty, type LogsRequest } from './container-logs
 export { computeStats, type ContainerStats, type StatsSample } from './container-stats'
 export { formatSince, watchEvents, type DockerEvent, type EventWatch, type WatchEventsOptions } from './event-stream'
 export { apiAtLeast, apiVersionOf, systemDf, type DiskUsage, type DiskUsageType } from './system-df'
+export { encodeRegistryAuth, pullImage, type PullOptions, type PullRequest, type RegistryAuth } from './image-pull'
+export { PullTracker, ProgressReporter, type PullOutcome, type PullProgress } from './pull-progress'

@@ -62,6 +62,14 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
     sentence: 'Something went wrong inside glinrdock.',
     next: 'Retry; if it keeps happening, the server log has the details.',
   },
+  interrupted: {
+    sentence: 'This job did not finish: glinrdock stopped while it was running.',
+    next: 'Check what the job had done from its log, then run it again.',
+  },
+  registry_auth_failed: {
+    sentence: 'The image registry refused to let this image be pulled without valid credentials.',
+    next: 'Store a login for that registry, or correct its user name and password, then try again.',
+  },
 }
 
 export const hasTextForEveryCode = (): ErrorCode[] => ERROR_CODES.filter((code) => !ERROR_TEXT[code])

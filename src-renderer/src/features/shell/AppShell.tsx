@@ -1,4 +1,4 @@
-import { ChevronRight, LayoutDashboard, LogOut, Server, Settings } from 'lucide-react'
+import { ChevronRight, LayoutDashboard, ListChecks, LogOut, Server, Settings } from 'lucide-react'
 import { useEffect } from 'react'
 import { Link } from 'wouter'
 import { StatusChip, type Tone } from '../../components/StatusChip'
@@ -14,6 +14,7 @@ import { ViewOutlet } from './ViewOutlet'
 const NAV = [
   { section: 'dashboard', href: paths.dashboard(), label: 'Dashboard', icon: LayoutDashboard },
   { section: 'hosts', href: paths.hosts(), label: 'Hosts', icon: Server },
+  { section: 'jobs', href: paths.jobs(), label: 'Jobs', icon: ListChecks },
   { section: 'settings', href: paths.settings(), label: 'Settings', icon: Settings },
 ] as const
 
@@ -98,6 +99,7 @@ function Breadcrumbs() {
   const titles = {
     dashboard: 'Dashboard',
     hosts: 'Hosts',
+    jobs: 'Jobs',
     settings: 'Settings',
     'not-found': 'Not found',
   } as const

@@ -8,6 +8,7 @@ const DashboardPage = lazy(() => import('../dashboard/DashboardPage').then((m) =
 const HostsPage = lazy(() => import('../hosts/HostsPage').then((m) => ({ default: m.HostsPage })))
 const HostPage = lazy(() => import('../hosts/HostPage').then((m) => ({ default: m.HostPage })))
 const ContainerPage = lazy(() => import('../containers/ContainerPage').then((m) => ({ default: m.ContainerPage })))
+const JobsPage = lazy(() => import('../jobs/JobsPage').then((m) => ({ default: m.JobsPage })))
 const SettingsPage = lazy(() => import('../settings/SettingsPage').then((m) => ({ default: m.SettingsPage })))
 
 export function ViewOutlet() {
@@ -41,6 +42,8 @@ function View() {
           tab={containerTab}
         />
       )
+    case 'jobs':
+      return <JobsPage />
     case 'settings':
       return <SettingsPage />
     case 'not-found':

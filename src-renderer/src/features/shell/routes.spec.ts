@@ -6,6 +6,7 @@ describe('routes', () => {
     expect(parseRoute(paths.dashboard()).view).toBe('dashboard')
     expect(parseRoute(paths.hosts()).view).toBe('hosts')
     expect(parseRoute(paths.settings()).view).toBe('settings')
+    expect(parseRoute(paths.jobs()).view).toBe('jobs')
     for (const tab of HOST_TABS) {
       expect(parseRoute(paths.host('abc123def456', tab))).toMatchObject({
         view: 'host',

@@ -7,7 +7,7 @@ export type HostTab = (typeof HOST_TABS)[number]
 export const CONTAINER_TABS = ['logs', 'stats', 'inspect', 'terminal'] as const
 export type ContainerTab = (typeof CONTAINER_TABS)[number]
 
-export type View = 'dashboard' | 'hosts' | 'host' | 'container' | 'settings' | 'not-found'
+export type View = 'dashboard' | 'hosts' | 'host' | 'container' | 'jobs' | 'settings' | 'not-found'
 
 export interface RouteState {
   view: View
@@ -26,6 +26,7 @@ export const paths = {
     tab === 'containers' ? `/hosts/${segment(hostId)}` : `/hosts/${segment(hostId)}/${tab}`,
   container: (hostId: string, containerId: string, tab: ContainerTab = 'logs'): string =>
     `/hosts/${segment(hostId)}/containers/${segment(containerId)}${tab === 'logs' ? '' : `/${tab}`}`,
+  jobs: (): string => '/jobs',
   settings: (): string => '/settings',
 }
 
@@ -53,6 +54,7 @@ export function parseRoute(path: string): RouteState {
   const parts = path.split('?')[0]!.split('/').filter(Boolean)
   if (parts.length === 0) return { ...base, view: 'dashboard' }
   if (parts[0] === 'settings' && parts.length === 1) return { ...base, view: 'settings' }
+  if (parts[0] === 'jobs' && parts.length === 1) return { ...base, view: 'jobs' }
   if (parts[0] !== 'hosts') return base
   if (parts.length === 1) return { ...base, view: 'hosts' }
   const hostId = decode(parts[1])
@@ -69,8 +71,8 @@ export function parseRoute(path: string): RouteState {
 }
 
 /** Which entry of the left navigation a view belongs to. */
-export function sectionOf(view: View): 'dashboard' | 'hosts' | 'settings' | null {
+export function sectionOf(view: View): 'dashboard' | 'hosts' | 'jobs' | 'settings' | null {
   if (view === 'host' || view === 'container' || view === 'hosts') return 'hosts'
-  if (view === 'dashboard' || view === 'settings') return view
+  if (view === 'dashboard' || view === 'settings' || view === 'jobs') return view
   return null
 }
