@@ -61,3 +61,48 @@ test('images, volumes and networks are listed with who uses them, and a prune sh
   }
   expect(consoleErrors).toEqual([])
 })
+
+test('an image is pulled from a private registry as a job, with its progress shown', async ({
+  page,
+  serve,
+  consoleErrors,
+}) => {
+  const env = testbedEnv()
+  const removeImage = (): void => {
+    try {
+      dockerCli(env, ['rmi', env.registryImage])
+    } catch {
+      // not there
+    }
+  }
+  removeImage()
+  try {
+    const hostId = await addLocalHost(serve, env)
+    await fetch(`${serve.url}/v1/registries`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${serve.adminToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ server: env.registryAddress, username: env.registryUser, password: env.registryPassword }),
+    })
+    await signIn(page, serve)
+    await page.goto(`${serve.url}/#/hosts/${hostId}/images`)
+    await page.getByRole('button', { name: 'Pull image…' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Pull an image' })
+    await dialog.getByLabel('Image', { exact: true }).fill('../etc')
+    await dialog.getByRole('button', { name: 'Pull' }).click()
+    await expect(dialog.getByText('Not an image id or reference')).toBeVisible()
+    await dialog.getByLabel('Image', { exact: true }).fill(env.registryImage)
+    await dialog.getByRole('button', { name: 'Pull' }).click()
+    await expect(dialog.getByTestId('pull-job')).toHaveAttribute('data-status', 'succeeded', { timeout: 30_000 })
+    await expect(dialog.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100')
+    await dialog.getByRole('button', { name: 'Done' }).click()
+    await expect(page.getByTestId('image-row').filter({ hasText: env.registryImage })).toBeVisible()
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Jobs' }).click()
+    await expect(page.getByTestId('job-row').filter({ hasText: 'image.pull' })).toHaveAttribute(
+      'data-status',
+      'succeeded',
+    )
+  } finally {
+    removeImage()
+  }
+  expect(consoleErrors).toEqual([])
+})

@@ -14,7 +14,13 @@ import {
 import { ImageService, NetworkService, ResourcesWatcher, VolumeService } from './core/resources'
 import { defaultLocalSocket, HostConnections, HostService, HostStore, tunnelOpener } from './core/hosts'
 import { JobRunner, openJobLogStream } from './core/jobs'
-import { ImagePullService, RegistryService, RegistryStore } from './core/registries'
+import {
+  enqueueImagePull,
+  ImagePullService,
+  registerImagePullJob,
+  RegistryService,
+  RegistryStore,
+} from './core/registries'
 import { Dispatcher, type Handlers, type StreamHandlers } from './core/rpc/dispatcher'
 import { SecretsService } from './core/secrets/secrets-service'
 import { SettingsStore } from './core/settings/settings-store'
@@ -115,6 +121,7 @@ export function createHandlers(services: Services): Handlers {
     'images.remove': ({ hostId, imageId, force }) => images.remove(hostId, imageId, force).then(() => ({})),
     'images.prunePreview': ({ hostId, ...query }) => images.prunePreview(hostId, query),
     'images.prune': ({ hostId, ...query }) => images.prune(hostId, query),
+    'images.pull': ({ hostId, reference }) => enqueueImagePull(jobs, hostId, reference),
     'volumes.list': ({ hostId }) => volumes.list(hostId),
     'volumes.inspect': ({ hostId, name }) => volumes.inspect(hostId, name),
     'volumes.remove': ({ hostId, name, force }) => volumes.remove(hostId, name, force).then(() => ({})),
@@ -203,6 +210,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const jobs = new JobRunner(db, events, scoped(options.logger, 'jobs'))
     const registries = new RegistryService(new RegistryStore(db), secretBox, events)
     const imagePulls = new ImagePullService(connections, registries, scoped(options.logger, 'images'))
+    registerImagePullJob(jobs, imagePulls)
     const services = {
       system,
       tokens,

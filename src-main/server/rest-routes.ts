@@ -85,6 +85,7 @@ export const REST_ROUTES: RestRoute[] = [
   // The preview is not under /images/, where `prune` would read as an image reference.
   route('GET', '/v1/hosts/:id/images-prune', 'images.prunePreview', pruneQuery),
   route('POST', '/v1/hosts/:id/images/prune', 'images.prune', pruneQuery),
+  route('POST', '/v1/hosts/:id/images/pull', 'images.pull', (p, body) => ({ ...asObject(body), hostId: p.id }), 202),
   route('GET', '/v1/hosts/:id/volumes', 'volumes.list', (p) => ({ hostId: p.id })),
   route('GET', '/v1/hosts/:id/volumes/:name', 'volumes.inspect', (p) => ({ hostId: p.id, name: p.name })),
   route(

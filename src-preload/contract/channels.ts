@@ -36,6 +36,7 @@ export const REQUEST_METHODS = [
   'images.remove',
   'images.prunePreview',
   'images.prune',
+  'images.pull',
   'volumes.list',
   'volumes.inspect',
   'volumes.remove',

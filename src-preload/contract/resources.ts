@@ -52,6 +52,9 @@ export type NetworkSummary = z.infer<typeof NetworkSummary>
 const Labels = z.array(LabelFilter).max(16).optional()
 
 export const ImageTarget = z.object({ hostId: EntityId, imageId: ImageRef }).strict()
+/** Pull `reference` onto the host, as a job (with the stored login for its registry, if any). */
+export const PullImageInput = z.object({ hostId: EntityId, reference: ImageRef }).strict()
+export const JobStarted = z.object({ jobId: z.string() })
 export const RemoveImageInput = ImageTarget.extend({ force: z.boolean().optional() }).strict()
 /** `all`: every image no container uses (`docker image prune -a`); otherwise dangling images only. */
 export const ImagePruneInput = z.object({ hostId: EntityId, all: z.boolean().optional(), labels: Labels }).strict()

@@ -36,6 +36,8 @@ import {
 } from './hosts'
 import {
   ImagePruneInput,
+  JobStarted,
+  PullImageInput,
   ImageSummary,
   ImageTarget,
   NetworkPruneInput,
@@ -159,6 +161,7 @@ export const requests = {
   'images.remove': { input: RemoveImageInput, output: Empty, permission: 'operate' },
   'images.prunePreview': { input: ImagePruneInput, output: PrunePreview, permission: 'read' },
   'images.prune': { input: ImagePruneInput, output: PruneResult, permission: 'operate' },
+  'images.pull': { input: PullImageInput, output: JobStarted, permission: 'operate' },
   'volumes.list': { input: HostIdOnly, output: z.array(VolumeSummary), permission: 'read' },
   'volumes.inspect': { input: VolumeTarget, output: z.record(z.string(), z.unknown()), permission: 'read' },
   'volumes.remove': { input: RemoveVolumeInput, output: Empty, permission: 'operate' },

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eventually } from '../../../e2e/fixtures/api-client'
+import { SlowRelay } from '../../../e2e/fixtures/slow-relay'
 import { dockerCli, testbedEnv, testbedSshHost, type TestbedEnv } from '../../../e2e/fixtures/testbed-env'
 import { createCore, type Core } from '../../bootstrap'
 import { createLogger } from '../../infra/logging/logger'
@@ -20,50 +20,6 @@ let hostId: string
 let dataDir: string
 let logged = ''
 const admin = { role: 'admin' as const, actor: 'test' }
-
-/**
- * A TCP relay in front of the registry that lets registry → engine bytes through at a fixed rate, so a pull
- * takes seconds instead of milliseconds, and counts them, so one can see when the engine stops downloading.
- */
-class SlowRelay {
-  bytes = 0
-  private readonly sockets = new Set<Socket>()
-  private constructor(
-    private readonly server: Server,
-    readonly address: string,
-  ) {}
-
-  static async start(target: string, bytesPerSecond: number): Promise<SlowRelay> {
-    const [host, port] = target.split(':') as [string, string]
-    const server = createServer()
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    const relay = new SlowRelay(server, `127.0.0.1:${(server.address() as AddressInfo).port}`)
-    server.on('connection', (client) => {
-      const upstream = createConnection(Number(port), host)
-      for (const socket of [client, upstream]) relay.sockets.add(socket)
-      client.pipe(upstream)
-      upstream.on('data', (chunk: Buffer) => {
-        relay.bytes += chunk.length
-        client.write(chunk)
-        upstream.pause()
-        setTimeout(() => upstream.resume(), (1000 * chunk.length) / bytesPerSecond)
-      })
-      const end = (): void => {
-        client.destroy()
-        upstream.destroy()
-        relay.sockets.delete(client)
-        relay.sockets.delete(upstream)
-      }
-      for (const socket of [client, upstream]) socket.on('close', end).on('error', end)
-    })
-    return relay
-  }
-
-  async close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy()
-    await new Promise((resolve) => this.server.close(resolve))
-  }
-}
 
 async function call(method: string, input: unknown): Promise<any> {
   const result = await core.dispatcher.call(method, input, admin)

@@ -2,3 +2,4 @@ export { ImagePullService, type PullImageOptions, type PullOutcome, type PullPro
 export { engineTag, parseImageReference, type ImageReference } from './image-reference'
 export { passwordContext, RegistryService } from './registry-service'
 export { RegistryStore } from './registry-store'
+export { enqueueImagePull, IMAGE_PULL_JOB, registerImagePullJob } from './image-pull-job'

@@ -1,4 +1,4 @@
-import { ArrowDown, ArrowUp, Eraser, FileSearch, Search, Trash2 } from 'lucide-react'
+import { ArrowDown, ArrowUp, Download, Eraser, FileSearch, Search, Trash2 } from 'lucide-react'
 import { useEffect, useMemo, useState } from 'react'
 import type { ResourceKind } from '../../../../src-preload/contract/resources'
 import { RelativeTime } from '../../components/RelativeTime'
@@ -10,6 +10,7 @@ import { paths } from '../shell/routes'
 import { useQueryParam } from '../shell/use-route'
 import { InspectDialog } from './InspectDialog'
 import { PruneDialog } from './PruneDialog'
+import { PullImageDialog } from './PullImageDialog'
 import { RemoveResourceDialog } from './RemoveResourceDialog'
 import { matchesResourceFilter, toRows, type ResourceRow } from './resource-rows'
 import { EMPTY_ENTRY, entryKey, useResourcesStore } from './resources-store'
@@ -39,6 +40,7 @@ export function ResourcesView({ hostId, kind }: { hostId: string; kind: Resource
   const [removing, setRemoving] = useState<ResourceRow | null>(null)
   const [inspecting, setInspecting] = useState<ResourceRow | null>(null)
   const [pruning, setPruning] = useState(false)
+  const [pulling, setPulling] = useState(false)
   const words = KIND_WORDS[kind]
 
   const sortKey = (sortParam.replace(/^-/, '') as SortKey) in SORTS ? (sortParam.replace(/^-/, '') as SortKey) : 'name'
@@ -88,6 +90,11 @@ export function ResourcesView({ hostId, kind }: { hostId: string; kind: Resource
           {kind !== 'network' && totalSize > 0 ? ` · ${formatBytes(totalSize)}` : ''}
         </span>
         <div className="toolbar-end">
+          {kind === 'image' && (
+            <PermittedButton permission="operate" className="btn" onClick={() => setPulling(true)}>
+              <Download size={14} aria-hidden="true" /> Pull image…
+            </PermittedButton>
+          )}
           <PermittedButton permission="operate" className="btn" onClick={() => setPruning(true)}>
             <Eraser size={14} aria-hidden="true" /> Prune unused…
           </PermittedButton>
@@ -174,6 +181,7 @@ export function ResourcesView({ hostId, kind }: { hostId: string; kind: Resource
       <RemoveResourceDialog hostId={hostId} kind={kind} row={removing} onClose={() => setRemoving(null)} />
       <InspectDialog hostId={hostId} kind={kind} row={inspecting} onClose={() => setInspecting(null)} />
       <PruneDialog hostId={hostId} kind={kind} open={pruning} onClose={() => setPruning(false)} />
+      {kind === 'image' && <PullImageDialog hostId={hostId} open={pulling} onClose={() => setPulling(false)} />}
     </div>
   )
 }
