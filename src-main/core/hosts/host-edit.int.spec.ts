@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Server, utils } from 'ssh2'
+import { Server } from 'ssh2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiClient, eventually } from '../../../e2e/fixtures/api-client'
 import { startServe, type ServeProcess } from '../../../e2e/fixtures/serve-process'
@@ -10,6 +10,7 @@ import { testbedEnv, testbedSshHost, type TestbedEnv } from '../../../e2e/fixtur
 import { addTestbedHost } from '../../../e2e/fixtures/testbed-host'
 import { blobOfPublicKeyLine, fingerprintOfKeyBlob } from '../../infra/ssh/fingerprint'
 import { LoopbackProxy } from '../../infra/ssh/loopback-proxy'
+import { ed25519KeyPair } from '../../../e2e/fixtures/ssh-keys'
 
 /** Editing hosts (`PATCH /v1/hosts/:id`) and trying them again (`POST /v1/hosts/:id/retry`) against the test bed. */
 let env: TestbedEnv
@@ -134,7 +135,7 @@ describe('editing a host', () => {
 })
 
 describe('moving a host to another address', () => {
-  const otherKey = utils.generateKeyPairSync('ed25519')
+  const otherKey = ed25519KeyPair()
   const otherFingerprint = fingerprintOfKeyBlob(blobOfPublicKeyLine(otherKey.public))
   let other: Server
   let otherPort: number

@@ -1,10 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { utils } from 'ssh2'
 import { describe, expect, it } from 'vitest'
 import { blobOfPublicKeyLine, fingerprintOfKeyBlob } from '../../infra/ssh/fingerprint'
 import { hostKeyRefusal, knownHostsVerdict, type KnownHostsVerdict } from './host-key-check'
+import { ed25519KeyPair } from '../../../e2e/fixtures/ssh-keys'
 
 const presented = { fingerprint: 'SHA256:' + 'P'.repeat(43), keyType: 'ssh-ed25519' }
 const other = 'SHA256:' + 'O'.repeat(43)
@@ -31,7 +31,7 @@ describe('hostKeyRefusal', () => {
 })
 
 describe('knownHostsVerdict', () => {
-  const key = utils.generateKeyPairSync('ed25519')
+  const key = ed25519KeyPair()
   const line = key.public.trim().split(' ').slice(0, 2).join(' ')
   const fingerprint = fingerprintOfKeyBlob(blobOfPublicKeyLine(line))
   const file = (text: string) => {

@@ -1,16 +1,17 @@
 import type { AddressInfo } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { Server, utils } from 'ssh2'
+import { Server } from 'ssh2'
 import { createLogger } from '../logging/logger'
 import { blobOfPublicKeyLine, fingerprintOfKeyBlob } from './fingerprint'
 import { SshTunnel } from './ssh-tunnel'
 import { stateEventsUntil } from './tunnel-test-support'
+import { ed25519KeyPair } from '../../../e2e/fixtures/ssh-keys'
 
 /**
  * An in-process ssh2 server (Podman Desktop's approach) for what the test bed's sshd cannot show: password auth
  * (the test bed disables it) and exactly which requests the client sends.
  */
-const hostKey = utils.generateKeyPairSync('ed25519')
+const hostKey = ed25519KeyPair()
 const hostFingerprint = fingerprintOfKeyBlob(blobOfPublicKeyLine(hostKey.public))
 const seen = { methods: [] as string[], execs: [] as string[], agentForwards: 0 }
 let server: Server
@@ -84,7 +85,7 @@ describe('SshTunnel against an in-process ssh2 server', () => {
   })
 
   it('never reaches authentication when the host key does not match the pin', async () => {
-    const other = fingerprintOfKeyBlob(blobOfPublicKeyLine(utils.generateKeyPairSync('ed25519').public))
+    const other = fingerprintOfKeyBlob(blobOfPublicKeyLine(ed25519KeyPair().public))
     const events = await start('right', other)
     expect(events.at(-1)).toMatchObject({ state: 'failed', failure: { code: 'host_key_mismatch' } })
     await new Promise((r) => setTimeout(r, 200))
