@@ -1,14 +1,14 @@
 import { addLocalHost, signIn } from './fixtures/ui'
-import { dockerCli, testbedEnv, testContainers } from './fixtures/testbed-env'
+import { dockerCli, testbedEnv } from './fixtures/testbed-env'
 import { expect, test } from './fixtures/test'
 
 test('images, volumes and networks are listed with who uses them, and a prune shows what it would remove first', async ({
   page,
   serve,
   consoleErrors,
+  containers,
+  env,
 }) => {
-  const env = testbedEnv()
-  const containers = testContainers(env)
   const stamp = Date.now()
   const volume = `gd-e2e-vol-${stamp}`
   const network = `gd-e2e-net-${stamp}`
@@ -55,6 +55,7 @@ test('images, volumes and networks are listed with who uses them, and a prune sh
     dockerCli(env, ['volume', 'rm', later])
     await expect(page.getByTestId('volume-row').filter({ hasText: later })).toHaveCount(0)
   } finally {
+    // The container must go before its network can.
     containers.removeAll()
     dockerCli(env, ['network', 'rm', network])
     dockerCli(env, ['volume', 'rm', volume])
