@@ -55,11 +55,14 @@ export const Sha256Fingerprint = z
  * names (`docker inspect` shows `/web`) is stripped; any other `/` is refused, because the engine
  * answers a path with `//` or `/../` with a redirect, not with the container.
  */
+/** Docker's name grammar, which hex ids match too; the main process checks it again before any engine path. */
+export const CONTAINER_REF_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/
+
 export const ContainerRef = z
   .string()
   .max(128)
   .transform((value) => (value.startsWith('/') ? value.slice(1) : value))
-  .pipe(z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'Not a container id or name'))
+  .pipe(z.string().regex(CONTAINER_REF_PATTERN, 'Not a container id or name'))
 
 export const DisplayName = z
   .string()

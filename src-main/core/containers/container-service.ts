@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode'
 import type { ContainerSummary, LogLine, StatsSample } from '../../../src-preload/contract/containers'
-import { computeStats, fetchLogs, isTty, mapDockerError } from '../../infra/docker'
+import { computeStats, containerOf, fetchLogs, isTty, mapDockerError } from '../../infra/docker'
 import type { HostConnections } from '../hosts/host-connections'
 import { toContainerSummary } from './container-summary'
 
@@ -100,7 +100,7 @@ export class ContainerService {
   ): Promise<T> {
     const docker = await this.docker(hostId)
     try {
-      return await action(docker.getContainer(containerId))
+      return await action(containerOf(docker, containerId))
     } catch (err) {
       throw mapDockerError(err, `container ${containerId}`)
     }

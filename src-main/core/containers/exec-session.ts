@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
 import type { ExecInput } from '../../../src-preload/contract/containers'
-import { mapDockerError } from '../../infra/docker'
+import { containerOf, mapDockerError } from '../../infra/docker'
 import type { StreamControl, StreamSink } from '../rpc/stream-channel'
 import { toErrorBody } from '../shared/app-error'
 import type { ContainerService } from './container-service'
@@ -29,7 +29,7 @@ export async function openExecSession(
   let exec: Awaited<ReturnType<ReturnType<typeof docker.getContainer>['exec']>>
   let stream: Duplex
   try {
-    exec = await docker.getContainer(params.containerId).exec({
+    exec = await containerOf(docker, params.containerId).exec({
       Cmd: params.command,
       AttachStdin: true,
       AttachStdout: true,

@@ -1,5 +1,5 @@
 import type { HostMetrics } from '../../../src-preload/contract/containers'
-import { computeStats } from '../../infra/docker'
+import { computeStats, containerOf } from '../../infra/docker'
 import type { StreamControl, StreamSink } from '../rpc/stream-channel'
 import { toErrorBody } from '../shared/app-error'
 import type { ContainerService } from './container-service'
@@ -28,9 +28,10 @@ export function openHostMetricsStream(
 
   async function sampleOne(id: string): Promise<{ cpu: number | null; memory: number }> {
     const docker = await containers.docker(hostId)
-    const raw = (await docker
-      .getContainer(id)
-      .stats({ stream: false, 'one-shot': true } as never)) as unknown as RawSample
+    const raw = (await containerOf(docker, id).stats({
+      stream: false,
+      'one-shot': true,
+    } as never)) as unknown as RawSample
     const before = previous.get(id)
     previous.set(id, raw)
     const stats = computeStats({ ...raw, precpu_stats: before?.cpu_stats ?? {} } as never)

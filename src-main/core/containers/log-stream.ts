@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream'
 import type { LogBatch, LogLine } from '../../../src-preload/contract/containers'
-import { LogDemuxer, mapDockerError } from '../../infra/docker'
+import { containerOf, LogDemuxer, mapDockerError } from '../../infra/docker'
 import type { StreamControl, StreamSink } from '../rpc/stream-channel'
 import { AppError, isAppError, toErrorBody } from '../shared/app-error'
 import type { HostConnections } from '../hosts/host-connections'
@@ -88,7 +88,7 @@ export function openLogStream(
 
   async function followOnce(first: boolean): Promise<void> {
     const docker = await connection.docker()
-    const container = docker.getContainer(params.containerId)
+    const container = containerOf(docker, params.containerId)
     let stream: Readable
     let tty: boolean
     try {

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream'
 import type { StatsSample } from '../../../src-preload/contract/containers'
-import { computeStats, mapDockerError } from '../../infra/docker'
+import { computeStats, containerOf, mapDockerError } from '../../infra/docker'
 import type { HostConnections } from '../hosts/host-connections'
 import type { StreamControl, StreamSink } from '../rpc/stream-channel'
 import { AppError, isAppError, toErrorBody } from '../shared/app-error'
@@ -19,7 +19,7 @@ export function openStatsStream(
     const docker = await connection.docker()
     let stream: Readable
     try {
-      stream = (await docker.getContainer(params.containerId).stats({ stream: true })) as unknown as Readable
+      stream = (await containerOf(docker, params.containerId).stats({ stream: true })) as unknown as Readable
     } catch (err) {
       throw mapDockerError(err, `container ${params.containerId}`)
     }

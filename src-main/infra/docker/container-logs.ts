@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import type Dockerode from 'dockerode'
+import { assertContainerRef, containerOf } from './container-ref'
 import { AppError } from '../../core/shared/app-error'
 import { mapDockerError } from './docker-errors'
 import { LogDemuxer, type LogLine } from './log-demux'
@@ -16,9 +17,6 @@ export interface LogsRequest {
   stdout?: boolean
   stderr?: boolean
 }
-
-// Names as Docker accepts them (a leading slash is how inspect reports them), and full or short hex ids.
-const CONTAINER_REF = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]*$/
 
 /**
  * Reads a container's logs once and splits them into lines.
@@ -85,16 +83,11 @@ export async function followLogs(
 export async function isTty(docker: Dockerode, id: string): Promise<boolean> {
   assertContainerRef(id)
   try {
-    const info = await docker.getContainer(id).inspect()
+    const info = await containerOf(docker, id).inspect()
     return info.Config?.Tty === true
   } catch (err) {
     throw mapDockerError(err, `container ${id}`)
   }
-}
-
-function assertContainerRef(id: string): void {
-  // dockerode pastes ids into URL paths unescaped; `../` in a user-supplied id would reach other endpoints.
-  if (!CONTAINER_REF.test(id)) throw new AppError('validation', 'Invalid container id or name', 'id')
 }
 
 function openLogStream(

@@ -14,3 +14,4 @@ export { formatSince, watchEvents, type DockerEvent, type EventWatch, type Watch
 export { apiAtLeast, apiVersionOf, systemDf, type DiskUsage, type DiskUsageType } from './system-df'
 export { encodeRegistryAuth, pullImage, type PullOptions, type PullRequest, type RegistryAuth } from './image-pull'
 export { PullTracker, ProgressReporter, type PullOutcome, type PullProgress } from './pull-progress'
+export { containerOf } from './container-ref'

@@ -1,5 +1,3 @@
-import type { ContainerSummary } from '../../../src-preload/contract/containers'
-
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
 
 /** Bytes in IEC units, as `docker stats` prints them. */
@@ -22,12 +20,3 @@ export function formatPercent(value: number): string {
 export const shortId = (id: string): string => id.replace(/^sha256:/, '').slice(0, 12)
 
 /** `8080→80/tcp`; the engine lists a published port once per address family, shown once here. */
-export function formatPorts(ports: ContainerSummary['ports']): string {
-  const seen = new Set<string>()
-  for (const port of ports) {
-    seen.add(
-      port.publicPort ? `${port.publicPort}→${port.privatePort}/${port.type}` : `${port.privatePort}/${port.type}`,
-    )
-  }
-  return [...seen].join(', ')
-}

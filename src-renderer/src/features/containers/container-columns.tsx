@@ -4,7 +4,6 @@ import type { ContainerSummary } from '../../../../src-preload/contract/containe
 import { RelativeTime } from '../../components/RelativeTime'
 import { ShortId } from '../../components/ShortId'
 import { ContainerStateChip } from '../../components/StateChip'
-import { formatPorts } from '../../lib/format'
 import { portViews } from './ports'
 import { ContainerActions } from './ContainerActions'
 
@@ -107,7 +106,6 @@ export const containerColumns: ColumnDef<ContainerSummary>[] = [
   },
   {
     id: 'ports',
-    accessorFn: (container) => formatPorts(container.ports),
     header: 'Ports',
     size: 190,
     enableSorting: false,

@@ -1,13 +1,11 @@
 import { Plus } from 'lucide-react'
-import { lazy, Suspense, useState } from 'react'
+import { useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { EmptyState, ErrorState, Loading } from '../../components/States'
 import { useHostsStore } from '../hosts/hosts-store'
 import { HostCard } from './HostCard'
 import { PermittedButton } from '../connection/PermittedButton'
-
-// The form and its schemas load when it is first opened, not with the page.
-const AddHostDialog = lazy(() => import('../hosts/AddHostDialog').then((m) => ({ default: m.AddHostDialog })))
+import { AddHostDialogLoader } from '../hosts/AddHostDialogLoader'
 
 /** The fleet at a glance: one card per host. Metrics stream only while this page is shown. */
 export function DashboardPage() {
@@ -54,11 +52,7 @@ export function DashboardPage() {
         </div>
       )}
       {body}
-      {adding && (
-        <Suspense fallback={null}>
-          <AddHostDialog open={adding} onOpenChange={setAdding} />
-        </Suspense>
-      )}
+      <AddHostDialogLoader open={adding} onOpenChange={setAdding} />
     </div>
   )
 }

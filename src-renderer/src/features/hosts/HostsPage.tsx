@@ -1,5 +1,5 @@
 import { KeyRound, Plus, Trash2 } from 'lucide-react'
-import { lazy, Suspense, useState } from 'react'
+import { useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { HostSummary } from '../../../../src-preload/contract/hosts'
 import { RelativeTime } from '../../components/RelativeTime'
@@ -12,9 +12,7 @@ import { RemoveHostDialog } from './RemoveHostDialog'
 import { ReplaceHostKeyDialog } from './ReplaceHostKeyDialog'
 import { PermittedButton } from '../connection/PermittedButton'
 import { ErrorText } from '../../components/ErrorText'
-
-// The form and its schemas load when it is first opened, not with the page.
-const AddHostDialog = lazy(() => import('./AddHostDialog').then((m) => ({ default: m.AddHostDialog })))
+import { AddHostDialogLoader } from './AddHostDialogLoader'
 
 export function HostsPage() {
   // Not the whole store: metrics samples arrive every few seconds and would re-render the page.
@@ -100,11 +98,7 @@ export function HostsPage() {
           </table>
         </div>
       )}
-      {adding && (
-        <Suspense fallback={null}>
-          <AddHostDialog open={adding} onOpenChange={setAdding} />
-        </Suspense>
-      )}
+      <AddHostDialogLoader open={adding} onOpenChange={setAdding} />
       <RemoveHostDialog host={removing} onClose={() => setRemoving(null)} />
       <ReplaceHostKeyDialog host={rekeying} onClose={() => setRekeying(null)} />
     </section>

@@ -12,6 +12,7 @@ import { useHostsStore } from '../hosts/hosts-store'
 import { useNoticesStore } from '../shell/notices-store'
 import { useQueryParam } from '../shell/use-route'
 import { JobLog } from './JobLog'
+import { JobProgress } from './JobProgress'
 import { useJobsStore } from './jobs-store'
 
 const TONES: Record<JobStatus, Tone> = {
@@ -140,17 +141,7 @@ export function JobsPage() {
                         )}
                       </td>
                       <td className="job-progress">
-                        <div
-                          className={`job-bar job-bar-${job.status}`}
-                          role="progressbar"
-                          aria-label={`Progress of ${job.kind} ${job.id}`}
-                          aria-valuemin={0}
-                          aria-valuemax={100}
-                          aria-valuenow={job.progress}
-                          aria-valuetext={`${job.progress}%${job.message ? `, ${job.message}` : ''}`}
-                        >
-                          <div style={{ width: `${job.progress}%` }} />
-                        </div>
+                        <JobProgress job={job} label={`Progress of ${job.kind} ${job.id}`} />
                         <span className="small">{job.progress}%</span>
                         {job.message && <span className="muted small">{job.message}</span>}
                       </td>

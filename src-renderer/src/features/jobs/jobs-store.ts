@@ -2,6 +2,7 @@ import { create } from 'zustand'
 import type { JobSummary } from '../../../../src-preload/contract/jobs'
 import { call, subscribe } from '../../lib/api'
 import type { ApiError } from '../../lib/api-error'
+import { sharedSubscriptions } from '../../lib/shared-subscriptions'
 import { onReconnected } from '../connection/connection-store'
 
 const LIMIT = 200
@@ -25,43 +26,33 @@ function merge(jobs: JobSummary[], job: JobSummary): JobSummary[] {
   return next
 }
 
-let watchers = 0
-let stop: (() => void) | null = null
-
-export const useJobsStore = create<JobsStore>((set, get) => ({
-  jobs: [],
-  status: 'loading',
-  error: null,
-  async load() {
-    if (get().status !== 'ready') set({ status: 'loading', error: null })
-    try {
-      set({ jobs: await call('jobs.list', { limit: LIMIT }), status: 'ready', error: null })
-    } catch (err) {
-      set({ status: 'error', error: err as ApiError })
-    }
-  },
-  watch() {
-    if (watchers++ === 0) {
-      const stopEvents = subscribe('jobs.changed', ({ job }) => set({ jobs: merge(get().jobs, job) }))
-      const stopReconnect = onReconnected(() => void get().load())
-      stop = () => {
-        stopEvents()
-        stopReconnect()
-      }
-      void get().load()
-    }
-    let released = false
+export const useJobsStore = create<JobsStore>((set, get) => {
+  /** One `jobs.changed` subscription however many views watch (the Jobs page, a pull dialog). */
+  const watchShared = sharedSubscriptions(() => {
+    const stopEvents = subscribe('jobs.changed', ({ job }) => set({ jobs: merge(get().jobs, job) }))
+    const stopReconnect = onReconnected(() => void get().load())
+    void get().load()
     return () => {
-      if (released) return
-      released = true
-      if (--watchers === 0) {
-        stop?.()
-        stop = null
-      }
+      stopEvents()
+      stopReconnect()
     }
-  },
-  async cancel(id) {
-    const job = await call('jobs.cancel', { id })
-    set({ jobs: merge(get().jobs, job) })
-  },
-}))
+  })
+  return {
+    jobs: [],
+    status: 'loading',
+    error: null,
+    async load() {
+      if (get().status !== 'ready') set({ status: 'loading', error: null })
+      try {
+        set({ jobs: await call('jobs.list', { limit: LIMIT }), status: 'ready', error: null })
+      } catch (err) {
+        set({ status: 'error', error: err as ApiError })
+      }
+    },
+    watch: () => watchShared('jobs'),
+    async cancel(id) {
+      const job = await call('jobs.cancel', { id })
+      set({ jobs: merge(get().jobs, job) })
+    },
+  }
+})

@@ -7,6 +7,7 @@ import { ErrorText } from '../../components/ErrorText'
 import { Field } from '../../components/Field'
 import { call } from '../../lib/api'
 import type { ApiError } from '../../lib/api-error'
+import { JobProgress } from '../jobs/JobProgress'
 import { useJobsStore } from '../jobs/jobs-store'
 import { paths } from '../shell/routes'
 
@@ -63,16 +64,7 @@ function PullForm({ hostId, onClose }: { hostId: string; onClose(): void }) {
       {failure && <ErrorText code={failure.code} message={failure.message} />}
       {job && (
         <div className="stack" data-testid="pull-job" data-status={job.status} role="status" aria-live="polite">
-          <div
-            className={`job-bar job-bar-${job.status}`}
-            role="progressbar"
-            aria-label="Pull progress"
-            aria-valuemin={0}
-            aria-valuemax={100}
-            aria-valuenow={job.progress}
-          >
-            <div style={{ width: `${job.progress}%` }} />
-          </div>
+          <JobProgress job={job} label="Pull progress" />
           <span className="small">
             {job.status === 'succeeded'
               ? 'Pulled.'
