@@ -21,6 +21,15 @@ import {
   RegistryService,
   RegistryStore,
 } from './core/registries'
+import {
+  ProjectImport,
+  ProjectService,
+  ProjectStore,
+  ServiceEnv,
+  ServiceLifecycle,
+  ServiceReconciler,
+  ServiceStatusTracker,
+} from './core/projects'
 import { Dispatcher, type Handlers, type StreamHandlers } from './core/rpc/dispatcher'
 import { SecretsService } from './core/secrets/secrets-service'
 import { SettingsStore } from './core/settings/settings-store'
@@ -61,6 +70,8 @@ export interface Core {
   registries: RegistryService
   /** `pullImage(hostId, reference, {signal, onProgress})`, with the stored registry logins; for job handlers. */
   imagePulls: ImagePullService
+  projects: ProjectService
+  services: ServiceLifecycle
   dispose(): void
 }
 
@@ -75,11 +86,15 @@ interface Services {
   networks: NetworkService
   jobs: JobRunner
   registries: RegistryService
+  projects: ProjectService
+  lifecycle: ServiceLifecycle
+  imports: ProjectImport
 }
 
 /** Binds every contract request to exactly one core service call. */
 export function createHandlers(services: Services): Handlers {
   const { system, tokens, secrets, hosts, containers, images, volumes, networks, jobs, registries } = services
+  const { projects, lifecycle, imports } = services
   return {
     'system.info': () => system.info(),
     'session.info': (_input, ctx) => ({ role: ctx.role, actor: ctx.actor }),
@@ -144,6 +159,25 @@ export function createHandlers(services: Services): Handlers {
       registries.remove(id)
       return {}
     },
+    'projects.list': ({ hostId }) => projects.list(hostId),
+    'projects.get': ({ id }) => projects.getProject(id),
+    'projects.create': (input) => projects.create(input),
+    'projects.remove': ({ id, force, volumes }) => lifecycle.removeProject(id, force, volumes).then(() => ({})),
+    'projects.start': ({ id }) => lifecycle.deployProject(id),
+    'projects.stop': ({ id }) => lifecycle.stopProject(id).then(() => ({})),
+    'projects.services': ({ id }) => projects.services(id),
+    'projects.composeImport': (input, ctx) => imports.composeImport(input, ctx.role),
+    'projects.composeExport': ({ id }) => imports.composeExport(id),
+    'projects.adopt': ({ projectId, containerIds }, ctx) => imports.adopt(projectId, containerIds, ctx.role),
+    'hosts.adoptable': ({ hostId }) => imports.adoptable(hostId),
+    'services.create': (input, ctx) => projects.createService(input, ctx.role),
+    'services.get': ({ id }) => projects.getService(id),
+    'services.update': (input, ctx) => projects.updateService(input, ctx.role),
+    'services.remove': ({ id, volumes }) => lifecycle.removeService(id, volumes).then(() => ({})),
+    'services.start': ({ id }) => lifecycle.start(id),
+    'services.stop': ({ id, timeoutSeconds }) => lifecycle.stop(id, timeoutSeconds).then(() => ({})),
+    'services.restart': ({ id, timeoutSeconds }) => lifecycle.restart(id, timeoutSeconds).then(() => ({})),
+    'services.logs': ({ id, ...query }) => lifecycle.logs(id, query),
   }
 }
 
@@ -211,6 +245,19 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const registries = new RegistryService(new RegistryStore(db), secretBox, events)
     const imagePulls = new ImagePullService(connections, registries, scoped(options.logger, 'images'))
     registerImagePullJob(jobs, imagePulls)
+    const projectStore = new ProjectStore(db)
+    const serviceEnv = new ServiceEnv(secretBox)
+    const projectsLog = scoped(options.logger, 'projects')
+    const tracker = new ServiceStatusTracker(
+      connections,
+      projectStore,
+      (ids) => ids.forEach((id) => void projects.announce(id)),
+      projectsLog,
+    )
+    const projects = new ProjectService(projectStore, hosts, serviceEnv, tracker, events)
+    const reconciler = new ServiceReconciler(projectStore, connections, imagePulls, serviceEnv, tracker, projectsLog)
+    const lifecycle = new ServiceLifecycle(projects, reconciler, containers, tracker, jobs)
+    lifecycle.registerJobs()
     const services = {
       system,
       tokens,
@@ -222,6 +269,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       networks: new NetworkService(connections),
       jobs,
       registries,
+      projects,
+      lifecycle,
+      imports: new ProjectImport(projects, projectStore, containers, reconciler, tracker, projectsLog),
     }
     const dispatcher = new Dispatcher(
       createHandlers(services),
@@ -246,9 +296,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       jobs,
       registries,
       imagePulls,
+      projects,
+      services: lifecycle,
       dispose: () => {
         // First: running jobs are settled in the store while it is still open.
         jobs.dispose()
+        tracker.dispose()
         watcher.dispose()
         resourcesWatcher.dispose()
         connections.dispose()

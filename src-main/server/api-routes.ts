@@ -66,7 +66,7 @@ async function handle(core: Core, route: RestRoute, req: FastifyRequest, reply: 
   }
   if (route.status === 204) return reply.code(204).send()
   return reply
-    .code(route.status ?? 200)
+    .code(route.statusOf?.(value) ?? route.status ?? 200)
     .type('application/json; charset=utf-8')
     .send(value)
 }

@@ -27,4 +27,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   // their absence). Not 401, which would read as the caller's own token being bad; not 502, since the registry
   // answered properly and the fix (store or correct a login) is the caller's.
   registry_auth_failed: 422,
+  port_conflict: 409,
+  no_image: 409,
 }

@@ -12,6 +12,8 @@ export interface RestRoute {
   input: (params: Params, body: unknown, query: URLSearchParams) => unknown
   /** A non-JSON answer (container logs as plain text). */
   render?: (value: unknown) => { contentType: string; body: string }
+  /** A status that depends on the answer (202 when a start had to become a job). */
+  statusOf?: (value: unknown) => number
 }
 
 const route = (
@@ -59,12 +61,7 @@ export const REST_ROUTES: RestRoute[] = [
     'GET',
     '/v1/hosts/:id/containers/:cid/logs',
     'containers.logs',
-    (p, _b, q) => ({
-      ...target(p),
-      ...(q.has('tail') ? { tail: q.get('tail') === 'all' ? undefined : strictInteger(q.get('tail')) } : {}),
-      ...(q.has('since') ? { since: q.get('since') } : {}),
-      ...(q.has('timestamps') ? { timestamps: strictBoolean(q.get('timestamps')) } : {}),
-    }),
+    (p, _b, q) => ({ ...target(p), ...logsQuery(q) }),
     200,
     (value) => ({ contentType: 'text/plain; charset=utf-8', body: logsAsText(value as LogsValue) }),
   ),
@@ -113,7 +110,77 @@ export const REST_ROUTES: RestRoute[] = [
   route('GET', '/v1/registries', 'registries.list'),
   route('POST', '/v1/registries', 'registries.create', (_p, body) => body, 201),
   route('DELETE', '/v1/registries/:id', 'registries.remove', (p) => ({ id: p.id }), 204),
+  route('GET', '/v1/projects', 'projects.list', (_p, _b, q) => (q.has('hostId') ? { hostId: q.get('hostId') } : {})),
+  route('POST', '/v1/projects', 'projects.create', (_p, body) => body, 201),
+  route('GET', '/v1/projects/:id', 'projects.get', byId),
+  route(
+    'DELETE',
+    '/v1/projects/:id',
+    'projects.remove',
+    (p, _b, q) => ({ id: p.id, ...flags(q, ['force', 'volumes']) }),
+    204,
+  ),
+  route('POST', '/v1/projects/:id/start', 'projects.start', byId, 202),
+  route('POST', '/v1/projects/:id/stop', 'projects.stop', byId, 204),
+  route('GET', '/v1/projects/:id/services', 'projects.services', byId),
+  route(
+    'POST',
+    '/v1/projects/:id/services',
+    'services.create',
+    (p, body) => ({ ...asObject(body), projectId: p.id }),
+    201,
+  ),
+  route('POST', '/v1/projects/:id/compose', 'projects.composeImport', (p, body) => ({
+    ...asObject(body),
+    projectId: p.id,
+  })),
+  route('GET', '/v1/projects/:id/compose', 'projects.composeExport', byId, 200, (value) => ({
+    contentType: 'text/yaml; charset=utf-8',
+    body: (value as { yaml: string }).yaml,
+  })),
+  route('POST', '/v1/projects/:id/adopt', 'projects.adopt', (p, body) => ({ ...asObject(body), projectId: p.id }), 201),
+  route('GET', '/v1/hosts/:id/adoptable', 'hosts.adoptable', (p) => ({ hostId: p.id })),
+  route('GET', '/v1/services/:id', 'services.get', byId),
+  route('PATCH', '/v1/services/:id', 'services.update', (p, body) => ({ ...asObject(body), id: p.id })),
+  route('DELETE', '/v1/services/:id', 'services.remove', (p, _b, q) => ({ id: p.id, ...flags(q, ['volumes']) }), 204),
+  {
+    ...route('POST', '/v1/services/:id/start', 'services.start', byId),
+    statusOf: (value) => ((value as { jobId: string | null }).jobId ? 202 : 200),
+  },
+  route('POST', '/v1/services/:id/stop', 'services.stop', serviceTimeout, 204),
+  route('POST', '/v1/services/:id/restart', 'services.restart', serviceTimeout, 204),
+  route(
+    'GET',
+    '/v1/services/:id/logs',
+    'services.logs',
+    (p, _b, q) => ({ id: p.id, ...logsQuery(q) }),
+    200,
+    (value) => ({ contentType: 'text/plain; charset=utf-8', body: logsAsText(value as LogsValue) }),
+  ),
 ]
+
+function byId(params: Params): { id: string | undefined } {
+  return { id: params.id }
+}
+
+/** Boolean query flags (`?force=true&volumes=1`). */
+function flags(query: URLSearchParams, names: string[]): Record<string, boolean | string | null> {
+  return Object.fromEntries(names.filter((n) => query.has(n)).map((n) => [n, strictBoolean(query.get(n))]))
+}
+
+function serviceTimeout(params: Params, body: unknown, query: URLSearchParams): unknown {
+  const timeout = query.has('t') ? strictInteger(query.get('t')) : asObject(body).timeoutSeconds
+  return { id: params.id, ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}) }
+}
+
+/** `?tail=N|all&since=&timestamps=` as the Engine API takes them. */
+function logsQuery(q: URLSearchParams): Record<string, unknown> {
+  return {
+    ...(q.has('tail') ? { tail: q.get('tail') === 'all' ? undefined : strictInteger(q.get('tail')) } : {}),
+    ...(q.has('since') ? { since: q.get('since') } : {}),
+    ...(q.has('timestamps') ? { timestamps: strictBoolean(q.get('timestamps')) } : {}),
+  }
+}
 
 type LogsValue = { lines: { text: string; timestamp?: string }[] }
 

@@ -53,6 +53,25 @@ export const REQUEST_METHODS = [
   'registries.list',
   'registries.create',
   'registries.remove',
+  'projects.list',
+  'projects.get',
+  'projects.create',
+  'projects.remove',
+  'projects.start',
+  'projects.stop',
+  'projects.services',
+  'projects.composeImport',
+  'projects.composeExport',
+  'projects.adopt',
+  'hosts.adoptable',
+  'services.create',
+  'services.get',
+  'services.update',
+  'services.remove',
+  'services.start',
+  'services.stop',
+  'services.restart',
+  'services.logs',
 ] as const
 
 export const EVENT_NAMES = [
@@ -63,6 +82,7 @@ export const EVENT_NAMES = [
   'resources.changed',
   'jobs.changed',
   'registries.changed',
+  'projects.changed',
 ] as const
 
 /** Long-lived subscriptions with parameters (a log follow, a stats feed, a terminal), each with its own id. */

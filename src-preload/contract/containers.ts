@@ -42,7 +42,7 @@ export const Signal = z.union([
 export const KillContainerInput = ContainerTarget.extend({ signal: Signal.optional() }).strict()
 
 /** Docker's `since`: RFC 3339, or UNIX seconds with optional fraction. */
-const Since = z
+export const Since = z
   .string()
   .regex(
     /^(\d{1,10}(\.\d{1,9})?|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d))$/,

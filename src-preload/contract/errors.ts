@@ -24,6 +24,10 @@ export const ERROR_CODES = [
   'interrupted',
   /** A registry refused an image pull for credentials: none stored for it, or the stored ones are wrong. */
   'registry_auth_failed',
+  /** A host port a service publishes is taken on its engine (by another container or process). */
+  'port_conflict',
+  /** A service has no image to run yet: a git service before its first build. */
+  'no_image',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

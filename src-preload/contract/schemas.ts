@@ -54,6 +54,28 @@ import {
 } from './resources'
 import { JobIdInput, JobLogBatch, JobLogParams, JobsChanged, JobsListInput, JobSummary } from './jobs'
 import { CreateRegistryInput, RegistriesChanged, RegistryIdInput, RegistrySummary } from './registries'
+import {
+  AdoptableGroup,
+  AdoptInput,
+  ComposeExport,
+  ComposeImportInput,
+  ComposeImportResult,
+  CreateProjectInput,
+  CreateServiceInput,
+  ProjectIdInput,
+  ProjectJobResult,
+  ProjectsChanged,
+  ProjectsListInput,
+  ProjectSummary,
+  RemoveProjectInput,
+  RemoveServiceInput,
+  ServiceIdInput,
+  ServiceLogsInput,
+  ServiceStartResult,
+  ServiceSummary,
+  StopServiceInput,
+  UpdateServiceInput,
+} from './projects'
 
 export const Role = z.enum(ROLES)
 export type Role = z.infer<typeof Role>
@@ -178,6 +200,26 @@ export const requests = {
   'registries.list': { input: Empty, output: z.array(RegistrySummary), permission: 'read' },
   'registries.create': { input: CreateRegistryInput, output: RegistrySummary, permission: 'admin' },
   'registries.remove': { input: RegistryIdInput, output: Empty, permission: 'admin' },
+  'projects.list': { input: ProjectsListInput, output: z.array(ProjectSummary), permission: 'read' },
+  'projects.get': { input: ProjectIdInput, output: ProjectSummary, permission: 'read' },
+  'projects.create': { input: CreateProjectInput, output: ProjectSummary, permission: 'operate' },
+  'projects.remove': { input: RemoveProjectInput, output: Empty, permission: 'operate' },
+  'projects.start': { input: ProjectIdInput, output: ProjectJobResult, permission: 'operate' },
+  'projects.stop': { input: ProjectIdInput, output: Empty, permission: 'operate' },
+  'projects.services': { input: ProjectIdInput, output: z.array(ServiceSummary), permission: 'read' },
+  // Bind mounts in a spec need admin (they hand host files to a container); the service checks that per field.
+  'projects.composeImport': { input: ComposeImportInput, output: ComposeImportResult, permission: 'operate' },
+  'projects.composeExport': { input: ProjectIdInput, output: ComposeExport, permission: 'read' },
+  'projects.adopt': { input: AdoptInput, output: z.array(ServiceSummary), permission: 'operate' },
+  'hosts.adoptable': { input: HostIdOnly, output: z.array(AdoptableGroup), permission: 'read' },
+  'services.create': { input: CreateServiceInput, output: ServiceSummary, permission: 'operate' },
+  'services.get': { input: ServiceIdInput, output: ServiceSummary, permission: 'read' },
+  'services.update': { input: UpdateServiceInput, output: ServiceSummary, permission: 'operate' },
+  'services.remove': { input: RemoveServiceInput, output: Empty, permission: 'operate' },
+  'services.start': { input: ServiceIdInput, output: ServiceStartResult, permission: 'operate' },
+  'services.stop': { input: StopServiceInput, output: Empty, permission: 'operate' },
+  'services.restart': { input: StopServiceInput, output: Empty, permission: 'operate' },
+  'services.logs': { input: ServiceLogsInput, output: LogsResult, permission: 'read' },
 } as const satisfies Record<RequestMethod, RequestSpec>
 
 interface EventSpec {
@@ -194,6 +236,7 @@ export const events = {
   'resources.changed': { payload: ResourcesChanged, permission: 'read' },
   'jobs.changed': { payload: JobsChanged, permission: 'read' },
   'registries.changed': { payload: RegistriesChanged, permission: 'read' },
+  'projects.changed': { payload: ProjectsChanged, permission: 'read' },
 } as const satisfies Record<EventName, EventSpec>
 
 interface StreamSpec {

@@ -1,4 +1,4 @@
-export { ContainerService } from './container-service'
+export { ContainerService, type LogsQuery } from './container-service'
 export { ContainersWatcher } from './containers-watcher'
 export { openExecSession } from './exec-session'
 export { openHostMetricsStream } from './host-metrics-stream'

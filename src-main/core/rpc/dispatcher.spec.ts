@@ -63,6 +63,9 @@ describe('the contract', () => {
       networks: none,
       registries: none,
       jobs: none,
+      projects: none,
+      lifecycle: none,
+      imports: none,
     })
     expect(Object.keys(handlers).sort()).toEqual(names)
   })

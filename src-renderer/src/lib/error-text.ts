@@ -70,6 +70,14 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
     sentence: 'The image registry refused to let this image be pulled without valid credentials.',
     next: 'Store a login for that registry, or correct its user name and password, then try again.',
   },
+  port_conflict: {
+    sentence: 'A host port this service publishes is already in use on its host.',
+    next: 'Pick another host port in the service, or stop what holds that port, then start it again.',
+  },
+  no_image: {
+    sentence: 'This service has no image to run yet.',
+    next: 'Give it an image, or build it from its git source once builds are available.',
+  },
 }
 
 export const hasTextForEveryCode = (): ErrorCode[] => ERROR_CODES.filter((code) => !ERROR_TEXT[code])

@@ -1,0 +1,7 @@
+export { ProjectImport } from './project-import'
+export { ProjectService } from './project-service'
+export { ProjectStore } from './project-store'
+export { ServiceReconciler } from './reconciler'
+export { PROJECT_DEPLOY_JOB, SERVICE_DEPLOY_JOB, ServiceLifecycle } from './service-lifecycle'
+export { ServiceEnv, envContext } from './service-env'
+export { ServiceStatusTracker } from './status-tracker'

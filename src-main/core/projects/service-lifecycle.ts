@@ -1,0 +1,225 @@
+import type { LogLine } from '../../../src-preload/contract/containers'
+import { LABELS, type ServiceStartResult } from '../../../src-preload/contract/projects'
+import type { ContainerService, LogsQuery } from '../containers'
+import type { JobRunner } from '../jobs'
+import { AppError } from '../shared/app-error'
+import { startLevels, stopLevels } from './dependency-order'
+import type { ProjectRecord, ServiceRecord } from './project-store'
+import type { ProjectService } from './project-service'
+import type { ServiceReconciler } from './reconciler'
+import type { ServiceStatusTracker } from './status-tracker'
+
+export const SERVICE_DEPLOY_JOB = 'service.deploy'
+export const PROJECT_DEPLOY_JOB = 'project.deploy'
+
+interface ServicePayload {
+  serviceId: string
+}
+interface ProjectPayload {
+  projectId: string
+}
+
+/**
+ * One deploy at a time per project: services of a project share its network and start in dependency order, so
+ * two deploys touching it at once would only race. A service's second deploy queues behind the first.
+ */
+const lockKey = (projectId: string): string => `project:${projectId}`
+
+/**
+ * Starting, stopping and removing services on the engine. Anything that may pull, create or recreate runs as a
+ * job on the runner (cancellable, with progress); starting a container that already matches its spec does not.
+ */
+export class ServiceLifecycle {
+  constructor(
+    private readonly projects: ProjectService,
+    private readonly reconciler: ServiceReconciler,
+    private readonly containers: ContainerService,
+    private readonly tracker: ServiceStatusTracker,
+    private readonly jobs: JobRunner,
+  ) {}
+
+  registerJobs(): void {
+    this.jobs.register<ServicePayload>(SERVICE_DEPLOY_JOB, async (_job, ctx) => {
+      const service = this.projects.service(ctx.payload.serviceId)
+      const project = this.projects.projectOf(service)
+      ctx.log(`Deploying ${project.name}/${service.name}`)
+      await this.reconciler.deploy(project, service, ctx)
+    })
+    this.jobs.register<ProjectPayload>(PROJECT_DEPLOY_JOB, async (_job, ctx) => {
+      const project = this.projects.project(ctx.payload.projectId)
+      const services = this.projects.records(project.id)
+      const levels = inOrder(services, startLevels)
+      let done = 0
+      ctx.log(`Deploying ${services.length} services of ${project.name} in ${levels.length} steps`)
+      const docker = await this.reconciler.docker(project.hostId)
+      await this.reconciler.ensureNetwork(docker, project)
+      for (const level of levels) {
+        // Independent services go at once: the engine link carries many requests in parallel.
+        await Promise.all(
+          level.map((service) =>
+            this.reconciler.deploy(project, service, {
+              signal: ctx.signal,
+              log: (line) => ctx.log(`${service.name}: ${line}`),
+              progress: () => undefined,
+            }),
+          ),
+        )
+        done += level.length
+        ctx.progress((done / Math.max(1, services.length)) * 100, `${done} of ${services.length} services`)
+      }
+    })
+  }
+
+  deployService(service: ServiceRecord): { jobId: string } {
+    const project = this.projects.projectOf(service)
+    if (!service.spec.image) throw noImage(service)
+    const job = this.jobs.enqueue({
+      kind: SERVICE_DEPLOY_JOB,
+      hostId: project.hostId,
+      serviceId: service.id,
+      lockKey: lockKey(project.id),
+      payload: { serviceId: service.id } satisfies ServicePayload,
+    })
+    return { jobId: job.id }
+  }
+
+  deployProject(projectId: string): { jobId: string } {
+    const project = this.projects.project(projectId)
+    const services = this.projects.records(projectId)
+    // Refused now rather than failing in the job: an order that cannot exist, or a service with nothing to run.
+    inOrder(services, startLevels)
+    const missing = services.find((s) => !s.spec.image)
+    if (missing) throw noImage(missing)
+    const job = this.jobs.enqueue({
+      kind: PROJECT_DEPLOY_JOB,
+      hostId: project.hostId,
+      lockKey: lockKey(project.id),
+      payload: { projectId } satisfies ProjectPayload,
+    })
+    return { jobId: job.id }
+  }
+
+  /** Starts the container when it already matches the spec; otherwise a deploy job makes it match. */
+  async start(serviceId: string): Promise<ServiceStartResult> {
+    const service = this.projects.service(serviceId)
+    const project = this.projects.projectOf(service)
+    if (!service.spec.image) throw noImage(service)
+    await this.tracker.ready(project.hostId)
+    const container = this.tracker.get(service.id)?.container
+    if (container && this.matches(service, container.labels, container.id)) {
+      await this.containers.start(project.hostId, container.id)
+      this.projects.markDesired(service, 'running')
+      return { jobId: null }
+    }
+    return this.deployService(service)
+  }
+
+  async stop(serviceId: string, timeoutSeconds?: number): Promise<void> {
+    const service = this.projects.service(serviceId)
+    const project = this.projects.projectOf(service)
+    this.projects.markDesired(service, 'stopped')
+    await this.stopContainers(project, service, timeoutSeconds)
+  }
+
+  async restart(serviceId: string, timeoutSeconds?: number): Promise<void> {
+    const service = this.projects.service(serviceId)
+    const project = this.projects.projectOf(service)
+    const container = await this.currentContainer(project, service)
+    await this.containers.restart(project.hostId, container, timeoutSeconds)
+    this.projects.markDesired(service, 'running')
+  }
+
+  async logs(serviceId: string, query: LogsQuery): Promise<{ tty: boolean; lines: LogLine[] }> {
+    const service = this.projects.service(serviceId)
+    const project = this.projects.projectOf(service)
+    return this.containers.logs(project.hostId, await this.currentContainer(project, service), query)
+  }
+
+  /** Stops a project's services, dependents first. */
+  async stopProject(projectId: string): Promise<void> {
+    const project = this.projects.project(projectId)
+    for (const level of inOrder(this.projects.records(projectId), stopLevels)) {
+      await Promise.all(
+        level.map(async (service) => {
+          this.projects.markDesired(service, 'stopped')
+          await this.stopContainers(project, service)
+        }),
+      )
+    }
+  }
+
+  async removeService(serviceId: string, volumes: boolean): Promise<void> {
+    const service = this.projects.service(serviceId)
+    const project = this.projects.projectOf(service)
+    await this.reconciler.removeService(project.hostId, service, volumes)
+    this.projects.forgetService(service)
+  }
+
+  /** A project with services goes only with `force`: its containers, then its network, then the rows. */
+  async removeProject(projectId: string, force: boolean, volumes: boolean): Promise<void> {
+    const project = this.projects.project(projectId)
+    const services = this.projects.records(projectId)
+    if (services.length > 0 && !force) {
+      throw new AppError(
+        'conflict',
+        `${project.name} has ${services.length} service${services.length === 1 ? '' : 's'}: removing it removes their containers too (force=true)`,
+        'force',
+      )
+    }
+    if (services.length > 0 || (await this.hostReachable(project))) {
+      for (const level of inOrder(services, stopLevels)) {
+        await Promise.all(level.map((s) => this.reconciler.removeService(project.hostId, s, volumes)))
+      }
+      await this.reconciler.removeNetwork(await this.reconciler.docker(project.hostId), project)
+    }
+    this.projects.forgetProject(project.id)
+  }
+
+  private async hostReachable(project: ProjectRecord): Promise<boolean> {
+    try {
+      await this.reconciler.docker(project.hostId)
+      return true
+    } catch {
+      // An empty project on a host that is gone: nothing of it can be on the engine worth waiting for.
+      return false
+    }
+  }
+
+  private async stopContainers(project: ProjectRecord, service: ServiceRecord, timeoutSeconds?: number): Promise<void> {
+    const docker = await this.reconciler.docker(project.hostId)
+    const containers = await this.reconciler.containersOf(docker, service)
+    await Promise.all(
+      containers
+        .filter((c) => c.State === 'running' || c.State === 'restarting' || c.State === 'paused')
+        .map((c) => this.containers.stop(project.hostId, c.Id, timeoutSeconds)),
+    )
+  }
+
+  private async currentContainer(project: ProjectRecord, service: ServiceRecord): Promise<string> {
+    await this.tracker.ready(project.hostId)
+    const container = this.tracker.get(service.id)?.container
+    if (!container) {
+      throw new AppError('not_found', `${service.name} has no container yet: start it first`)
+    }
+    return container.id
+  }
+
+  /** Whether the container carries the spec as it is now (an adopted one: whether the spec is what it adopted). */
+  private matches(service: ServiceRecord, labels: Record<string, string>, containerId: string): boolean {
+    if (service.origin === 'adopted' && containerId === service.containerId)
+      return service.appliedHash === service.specHash
+    return labels[LABELS.specHash] === service.specHash
+  }
+}
+
+/** A project's services in levels that may run at once, by their `dependsOn`. */
+function inOrder(
+  services: ServiceRecord[],
+  order: (nodes: { name: string; dependsOn: string[]; service: ServiceRecord }[]) => { service: ServiceRecord }[][],
+): ServiceRecord[][] {
+  const nodes = services.map((service) => ({ name: service.name, dependsOn: service.spec.dependsOn, service }))
+  return order(nodes).map((level) => level.map((node) => node.service))
+}
+
+const noImage = (service: ServiceRecord): AppError =>
+  new AppError('no_image', `${service.name} has no image yet: it is built from git, which comes with builds`)
