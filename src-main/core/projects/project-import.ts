@@ -8,7 +8,6 @@ import {
   type AdoptableGroup,
   type ComposeImportInput,
   type ComposeImportResult,
-  type ComposeWarning,
   type ServiceSpec,
   type ServiceSummary,
 } from '../../../src-preload/contract/projects'
@@ -49,7 +48,7 @@ export class ProjectImport {
       envFiles: input.envFiles,
     })
     const batch = drafts.map((draft) => ({
-      input: parseDraft(withSecretPlaceholders(draft, warnings), `services.${draft.name}.`),
+      input: parseDraft(withSecretPlaceholders(draft), `services.${draft.name}.`),
       fieldPrefix: `services.${draft.name}.`,
     }))
     if (input.dryRun) {
@@ -126,7 +125,7 @@ export class ProjectImport {
       const name = uniqueName(draft.name, taken)
       taken.add(name)
       const prefix = `containerIds.${i}.`
-      const input = parseDraft(withSecretPlaceholders({ ...draft, name, dependsOn: [] }, []), prefix)
+      const input = parseDraft(withSecretPlaceholders({ ...draft, name, dependsOn: [] }), prefix)
       batch.push({
         input,
         origin: 'adopted',
@@ -145,17 +144,15 @@ export class ProjectImport {
   }
 }
 
-/** A secret the file names without a value (`${DB_PASSWORD}`) is stored empty, to be set in glinrdock. */
-function withSecretPlaceholders(draft: ServiceDraft, warnings: ComposeWarning[]): ServiceDraft {
-  const env = (draft.env ?? []).map((entry) => {
-    if (entry.value !== undefined) return entry
-    warnings.push({
-      path: `services.${draft.name}.environment.${entry.key}`,
-      message: `${entry.key} has no value in the file: it is stored empty; set it in the service before deploying`,
-    })
-    return { ...entry, value: '' }
-  })
-  return { ...draft, env }
+/**
+ * A secret the file names without a value (`${DB_PASSWORD}`, which the import already warned about) is stored
+ * empty, to be set in glinrdock before a deploy.
+ */
+function withSecretPlaceholders(draft: ServiceDraft): ServiceDraft {
+  return {
+    ...draft,
+    env: (draft.env ?? []).map((entry) => (entry.value === undefined ? { ...entry, value: '' } : entry)),
+  }
 }
 
 function parseDraft(draft: ServiceDraft, prefix: string): ParsedService {

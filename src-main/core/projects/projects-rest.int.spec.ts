@@ -416,6 +416,37 @@ describe('validation and secrets', () => {
     expect(containersOfProject(projectId)).toEqual([])
   })
 
+  it('lets a deployer manage services but not bind host files, and a viewer only read', async () => {
+    const projectId = await newProject('roles')
+    const token = async (role: string) => (await api.post('/v1/tokens', { name: `${role} ${suffix}`, role })).json.token
+    const deployer = apiClient(serve.url, await token('deployer'))
+    const viewer = apiClient(serve.url, await token('viewer'))
+    const bind = { type: 'bind', source: '/etc', target: '/host-etc', readOnly: true, confirmBind: true }
+    const refused = await deployer.post(`/v1/projects/${projectId}/services`, {
+      name: 'binder',
+      image: env.busyboxImage,
+      volumes: [bind],
+    })
+    expect(refused.status).toBe(403)
+    expect(refused.json.error.field).toBe('volumes.0')
+    const made = await deployer.post(`/v1/projects/${projectId}/services`, { name: 'plain', image: env.busyboxImage })
+    expect(made.status, made.text).toBe(201)
+    expect(
+      (await viewer.post(`/v1/projects/${projectId}/services`, { name: 'v', image: env.busyboxImage })).status,
+    ).toBe(403)
+    expect((await viewer.post(`/v1/services/${made.json.id}/start`)).status).toBe(403)
+    expect((await viewer.get(`/v1/services/${made.json.id}`)).status).toBe(200)
+    const admin = await api.post(`/v1/projects/${projectId}/services`, {
+      name: 'binder',
+      image: env.busyboxImage,
+      volumes: [bind],
+    })
+    expect(admin.status, admin.text).toBe(201)
+    // A deployer may still edit other fields of a service an admin gave a bind mount.
+    const edit = await deployer.patch(`/v1/services/${admin.json.id}`, { labels: { team: 'a' } })
+    expect(edit.status, edit.text).toBe(200)
+  })
+
   it('stores a git service that says it has no image yet', async () => {
     const projectId = await newProject('git')
     const res = await api.post(`/v1/projects/${projectId}/services`, {
