@@ -2,25 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import type { ServiceSpec } from '../../../../src-preload/contract/projects'
 import { exportCompose } from './compose-export'
+import { serviceSpec } from './compose-test-support'
 
-const spec = (name: string, fields: Partial<ServiceSpec> = {}): ServiceSpec => ({
-  name,
-  image: 'nginx:1.25',
-  git: null,
-  command: null,
-  entrypoint: null,
-  env: [],
-  ports: [],
-  volumes: [],
-  restart: { policy: 'unless-stopped' },
-  healthcheck: null,
-  resources: {},
-  user: null,
-  labels: {},
-  dependsOn: [],
-  autoDeploy: false,
-  ...fields,
-})
+/** A spec with an image, the field a service needs at the least. */
+const spec = (name: string, fields: Partial<ServiceSpec> = {}): ServiceSpec =>
+  serviceSpec(name, { image: 'nginx:1.25', ...fields })
 
 describe('exportCompose', () => {
   it('writes every field in compose syntax, with the names glinrdock gives containers, volumes and the network', () => {

@@ -6,7 +6,7 @@ import {
   type ServiceSpec,
 } from '../../../../src-preload/contract/projects'
 import { httpProbe } from '../container-config'
-import { escapeDollars, formatByteSize } from './compose-units'
+import { escapeDollars, formatByteSize, variableReference } from './compose-units'
 
 type Spec = ServiceSpec
 
@@ -93,7 +93,9 @@ function service(projectName: string, spec: Spec, volumes: Map<string, { name: s
             spec.env.map((variable) => [
               variable.key,
               // A secret's value never leaves glinrdock: the file names the variable to set instead.
-              variable.secret || variable.value === null ? `\${${variable.key}}` : escapeDollars(variable.value),
+              variable.secret || variable.value === null
+                ? variableReference(variable.key)
+                : escapeDollars(variable.value),
             ]),
           ),
         }

@@ -7,31 +7,13 @@ import type { ServiceSpec } from '../../../../src-preload/contract/projects'
 import type { ServiceDraft } from '../service-spec'
 import { exportCompose } from './compose-export'
 import { importCompose } from './compose-import'
+import { serviceSpec } from './compose-test-support'
 import { interpolate } from './compose-units'
 
 const DOCKER_COMPOSE = '/usr/bin/docker-compose'
 /** The interpreter docker-compose runs on, with its PyYAML. */
 const PYTHON = '/usr/bin/python3'
 const PROJECT = 'shop'
-
-const spec = (name: string, fields: Partial<ServiceSpec>): ServiceSpec => ({
-  name,
-  image: null,
-  git: null,
-  command: null,
-  entrypoint: null,
-  env: [],
-  ports: [],
-  volumes: [],
-  restart: { policy: 'unless-stopped' },
-  healthcheck: null,
-  resources: {},
-  user: null,
-  labels: {},
-  dependsOn: [],
-  autoDeploy: false,
-  ...fields,
-})
 
 /** Values YAML 1.1, compose interpolation or a shell would read as something else. */
 const TRICKY = [
@@ -55,7 +37,7 @@ const TRICKY = [
 ]
 
 const SPECS: ServiceSpec[] = [
-  spec('web', {
+  serviceSpec('web', {
     image: 'ghcr.io/acme/web:1.2.3',
     command: ['nginx', '-g', 'daemon off;', '$1'],
     entrypoint: ['/docker-entrypoint.sh'],
@@ -90,7 +72,7 @@ const SPECS: ServiceSpec[] = [
     labels: { 'traefik.enable': 'true', 'traefik.http.routers.web.rule': 'Host(`shop.example.com`)', cost: '$5' },
     dependsOn: ['db', 'api'],
   }),
-  spec('db', {
+  serviceSpec('db', {
     image: 'postgres:16-alpine',
     env: [
       { key: 'POSTGRES_USER', value: 'shop', secret: false },
@@ -100,7 +82,7 @@ const SPECS: ServiceSpec[] = [
     healthcheck: { type: 'command', command: ['/bin/sh', '-c', 'pg_isready -U "$POSTGRES_USER"'], interval: '10s' },
     resources: { memoryBytes: 6 * 1024 ** 2 + 1 },
   }),
-  spec('api', {
+  serviceSpec('api', {
     git: {
       url: 'https://github.com/acme/api.git',
       ref: 'v2.0.1',
@@ -113,8 +95,8 @@ const SPECS: ServiceSpec[] = [
     resources: { cpus: 2 },
     dependsOn: ['db'],
   }),
-  spec('worker', { image: 'ghcr.io/acme/api:2.0.1', command: ['node', 'worker.js'], restart: { policy: 'no' } }),
-  spec('once', { image: 'busybox', restart: { policy: 'on-failure' }, user: 'app' }),
+  serviceSpec('worker', { image: 'ghcr.io/acme/api:2.0.1', command: ['node', 'worker.js'], restart: { policy: 'no' } }),
+  serviceSpec('once', { image: 'busybox', restart: { policy: 'on-failure' }, user: 'app' }),
 ]
 
 /** What a spec is as a create input: secrets without their values, bind mounts confirmed. */

@@ -10,6 +10,7 @@ import {
   parsePortSpec,
   splitShellWords,
   splitVolumeSpec,
+  variableReference,
 } from './compose-units'
 
 describe('byte sizes', () => {
@@ -134,6 +135,11 @@ describe('interpolate', () => {
       unresolved: ['HOST', 'PORT', 'X'],
       defaulted: [],
       invalid: false,
+    })
+    // The reference export writes for a secret is one compose leaves unresolved.
+    expect(interpolate(variableReference('DB_PASSWORD'))).toMatchObject({
+      value: '${DB_PASSWORD}',
+      unresolved: ['DB_PASSWORD'],
     })
   })
 

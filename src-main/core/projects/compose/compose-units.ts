@@ -232,6 +232,9 @@ export function interpolate(text: string): Interpolation {
   return result
 }
 
+/** `${NAME}`: how export names a secret the file must not hold, and how import recognises one. */
+export const variableReference = (name: string): string => `\${${name}}`
+
 /** The inverse of `interpolate` for a literal: every `$` doubled, so compose substitutes nothing. */
 export const escapeDollars = (text: string): string => text.replace(/\$/g, () => '$$')
 
