@@ -178,6 +178,10 @@ export class ProjectService {
       }
       throw err
     }
+    this.tracker.observeNew(
+      records.filter((r) => r.origin === 'created').map((r) => r.id),
+      project.hostId,
+    )
     this.events.emit('projects.changed', { projectId })
     return records
   }

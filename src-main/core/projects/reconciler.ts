@@ -14,9 +14,15 @@ export interface DeployContext {
   signal: AbortSignal
   progress(percent: number, message?: string): void
   log(line: string): void
+  /**
+   * Shared by the deploys of one project job: the network was ensured once, and each image is looked up (and
+   * pulled) once however many services run it.
+   */
+  shared?: { networkReady: boolean; images: Map<string, Promise<void>> }
 }
 
 const STOP_TIMEOUT_SECONDS = 10
+const NETWORK_REMOVE_RETRIES = 4
 
 /** The engine's words for a host port someone else holds (20.10 through 27). */
 const PORT_TAKEN = /port is already allocated|address already in use|ports are not available/i
@@ -47,7 +53,7 @@ export class ServiceReconciler {
     const spec = await this.env.resolve(service)
     const plan = planContainer({ id: project.id, name: project.name }, service.id, spec)
     const docker = await this.docker(project.hostId)
-    await this.ensureNetwork(docker, project)
+    if (!ctx.shared?.networkReady) await this.ensureNetwork(docker, project)
     checkAborted(ctx.signal)
 
     const existing = await this.containersOf(docker, service)
@@ -69,7 +75,7 @@ export class ServiceReconciler {
       return
     }
 
-    await this.ensureImage(project.hostId, docker, spec.image!, ctx)
+    await this.imageOnce(project.hostId, docker, spec.image!, ctx)
     checkAborted(ctx.signal)
     for (const old of existing) {
       ctx.log(`Removing ${old.Names?.[0]?.replace(/^\//, '') ?? old.Id.slice(0, 12)} (spec changed)`)
@@ -114,12 +120,28 @@ export class ServiceReconciler {
     }
   }
 
-  async removeNetwork(docker: Dockerode, project: ProjectRecord): Promise<void> {
+  /**
+   * Removes the project network. Right after its containers went, the engine may still count their endpoints
+   * (dockerd 20.10 does, for a while or for good, when many left at once): a few retries, then the network is left
+   * for the engine's own prune rather than keeping a project nothing else is left of. Answers whether it went.
+   */
+  async removeNetwork(docker: Dockerode, project: ProjectRecord): Promise<boolean> {
     const name = projectNetworkName(project.name)
-    try {
-      await docker.getNetwork(name).remove()
-    } catch (err) {
-      if ((err as { statusCode?: number }).statusCode !== 404) throw mapDockerError(err, `network ${name}`)
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await docker.getNetwork(name).remove()
+        return true
+      } catch (err) {
+        const status = (err as { statusCode?: number }).statusCode
+        if (status === 404) return true
+        const mapped = mapDockerError(err, `network ${name}`)
+        if (!/active endpoints/i.test(mapped.message)) throw mapped
+        if (attempt >= NETWORK_REMOVE_RETRIES) {
+          this.log.warn({ network: name }, 'network kept: the engine still counts endpoints on it')
+          return false
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250 * (attempt + 1)))
+      }
     }
   }
 
@@ -154,6 +176,17 @@ export class ServiceReconciler {
       }
     }
     return removed
+  }
+
+  private imageOnce(hostId: string, docker: Dockerode, image: string, ctx: DeployContext): Promise<void> {
+    const images = ctx.shared?.images
+    if (!images) return this.ensureImage(hostId, docker, image, ctx)
+    let pending = images.get(image)
+    if (!pending) {
+      pending = this.ensureImage(hostId, docker, image, ctx)
+      images.set(image, pending)
+    }
+    return pending
   }
 
   private async ensureImage(hostId: string, docker: Dockerode, image: string, ctx: DeployContext): Promise<void> {

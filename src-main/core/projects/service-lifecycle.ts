@@ -3,6 +3,7 @@ import { LABELS, type ServiceStartResult } from '../../../src-preload/contract/p
 import type { ContainerService, LogsQuery } from '../containers'
 import type { JobRunner } from '../jobs'
 import { AppError } from '../shared/app-error'
+import { forEachLimited } from '../shared/limited'
 import { startLevels, stopLevels } from './dependency-order'
 import type { ProjectRecord, ServiceRecord } from './project-store'
 import type { ProjectService } from './project-service'
@@ -23,6 +24,10 @@ interface ProjectPayload {
  * One deploy at a time per project: services of a project share its network and start in dependency order, so
  * two deploys touching it at once would only race. A service's second deploy queues behind the first.
  */
+/** Compose's own cap for parallel engine calls is 64; half of it keeps a slow tunnel responsive. */
+const DEPLOY_CONCURRENCY = 32
+const REMOVE_CONCURRENCY = 4
+
 const lockKey = (projectId: string): string => `project:${projectId}`
 
 /**
@@ -53,16 +58,16 @@ export class ServiceLifecycle {
       ctx.log(`Deploying ${services.length} services of ${project.name} in ${levels.length} steps`)
       const docker = await this.reconciler.docker(project.hostId)
       await this.reconciler.ensureNetwork(docker, project)
+      const shared = { networkReady: true, images: new Map<string, Promise<void>>() }
       for (const level of levels) {
         // Independent services go at once: the engine link carries many requests in parallel.
-        await Promise.all(
-          level.map((service) =>
-            this.reconciler.deploy(project, service, {
-              signal: ctx.signal,
-              log: (line) => ctx.log(`${service.name}: ${line}`),
-              progress: () => undefined,
-            }),
-          ),
+        await forEachLimited(level, DEPLOY_CONCURRENCY, (service) =>
+          this.reconciler.deploy(project, service, {
+            signal: ctx.signal,
+            log: (line) => ctx.log(`${service.name}: ${line}`),
+            progress: () => undefined,
+            shared,
+          }),
         )
         done += level.length
         ctx.progress((done / Math.max(1, services.length)) * 100, `${done} of ${services.length} services`)
@@ -168,7 +173,10 @@ export class ServiceLifecycle {
     }
     if (services.length > 0 || (await this.hostReachable(project))) {
       for (const level of inOrder(services, stopLevels)) {
-        await Promise.all(level.map((s) => this.reconciler.removeService(project.hostId, s, volumes)))
+        // Not all at once: dockerd 20.10 can lose count of a network's endpoints when many leave it together.
+        await forEachLimited(level, REMOVE_CONCURRENCY, async (s) => {
+          await this.reconciler.removeService(project.hostId, s, volumes)
+        })
       }
       await this.reconciler.removeNetwork(await this.reconciler.docker(project.hostId), project)
     }

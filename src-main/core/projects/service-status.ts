@@ -52,6 +52,47 @@ export function observationFromInspect(
   }
 }
 
+/** A row of `GET /containers/json`: no start time and no digest, but enough for the state, health and exit code. */
+export interface ContainerRow {
+  Id: string
+  Names?: string[]
+  State?: string
+  Status?: string
+  ImageID?: string
+  Labels?: Record<string, string>
+  Created?: number
+}
+
+/**
+ * An observation from a list row, so a first view needs one list call instead of an inspect per container; the
+ * start time and digest follow from the inspects (or are kept from an earlier observation of the same container).
+ */
+export function observationFromRow(row: ContainerRow, before: ContainerObservation | null): ContainerObservation {
+  const status = row.State ?? 'created'
+  const text = row.Status ?? ''
+  const health = /\(healthy\)/.test(text)
+    ? 'healthy'
+    : /\(unhealthy\)/.test(text)
+      ? 'unhealthy'
+      : /health: starting/.test(text)
+        ? 'starting'
+        : null
+  const exited = /^Exited \((-?\d+)\)/.exec(text)
+  const same = before !== null && before.id === row.Id && before.status === status
+  return {
+    id: row.Id,
+    name: (row.Names?.[0] ?? '').replace(/^\//, ''),
+    status,
+    health,
+    exitCode: exited && status !== 'running' ? Number(exited[1]) : null,
+    startedAt: same ? before.startedAt : null,
+    imageId: row.ImageID ?? null,
+    imageDigest: same ? before.imageDigest : null,
+    labels: row.Labels ?? {},
+    createdAt: same ? before.createdAt : new Date((row.Created ?? 0) * 1000).toISOString(),
+  }
+}
+
 function stateOf(container: ContainerObservation): ServiceState {
   switch (container.status) {
     case 'running':

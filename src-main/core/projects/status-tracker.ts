@@ -4,13 +4,21 @@ import type { DockerEvent } from '../../infra/docker'
 import type { Logger } from '../../infra/logging/logger'
 import type { HostConnections } from '../hosts/host-connections'
 import type { ProjectStore, ServiceRecord } from './project-store'
-import { observationFromInspect, pickContainer, type ContainerObservation, type Observed } from './service-status'
+import { forEachLimited } from '../shared/limited'
+import {
+  observationFromInspect,
+  observationFromRow,
+  pickContainer,
+  type ContainerObservation,
+  type ContainerRow,
+  type Observed,
+} from './service-status'
 
 /** Events that change nothing about a container's state. */
 const IGNORED_ACTIONS = /^(exec_|top|attach|resize|archive-path|extract-to-dir|copy|export|commit)/
 const SETTLE_MS = 40
 /** Inspects in flight at once per host: enough to hide a tunnel's round trip, few enough to be polite. */
-const INSPECT_CONCURRENCY = 16
+const INSPECT_CONCURRENCY = 32
 
 /**
  * Every service's container as the engine last told it, kept current by the engine's own event stream (no
@@ -24,6 +32,12 @@ export class ServiceStatusTracker {
   private readonly pending = new Map<string, Set<string>>()
   private readonly timers = new Map<string, NodeJS.Timeout>()
   private readonly digests = new Map<string, Promise<string | null>>()
+  /**
+   * Reads overlap (a host's full read, an event's, a deploy's refresh), and one that started earlier may finish
+   * later: each read takes a number when it starts, and a service keeps the observation of its newest read.
+   */
+  private readSeq = 0
+  private readonly appliedSeq = new Map<string, number>()
   private readonly stops: (() => void)[] = []
   private disposed = false
 
@@ -62,16 +76,26 @@ export class ServiceStatusTracker {
   /** Reads one service's container again now (after glinrdock changed it), without waiting for its event. */
   async refresh(service: ServiceRecord, hostId: string): Promise<void> {
     try {
+      const seq = ++this.readSeq
       const docker = await this.connections.get(hostId).docker(5_000)
-      const found = await this.find(docker, hostId, [service])
-      this.set([service.id], found)
+      this.set([service.id], await this.inspectAll(docker, hostId, await this.listOwned(docker, [service])), seq)
     } catch (err) {
       this.log.debug({ serviceId: service.id, err: (err as Error).message }, 'service status refresh failed')
     }
   }
 
+  /**
+   * Services just stored, which have no container yet (adopted ones are refreshed instead): known to be missing
+   * while their host is connected, so they do not look like the last known state of an unreachable host.
+   */
+  observeNew(serviceIds: string[], hostId: string): void {
+    const live = this.connections.all().some((c) => c.host.id === hostId && c.state === 'connected')
+    for (const id of serviceIds) if (!this.observed.has(id)) this.observed.set(id, { container: null, live })
+  }
+
   forget(serviceId: string): void {
     this.observed.delete(serviceId)
+    this.appliedSeq.delete(serviceId)
   }
 
   dispose(): void {
@@ -80,44 +104,63 @@ export class ServiceStatusTracker {
     for (const timer of this.timers.values()) clearTimeout(timer)
   }
 
+  /**
+   * The first view of a host needs one list call: states, health and exit codes come from its rows at once, and
+   * the inspects that add start times and digests follow without holding the view back.
+   */
   private async readHost(hostId: string): Promise<void> {
     const services = this.store.servicesOnHost(hostId)
     if (services.length === 0) return
+    const seq = ++this.readSeq
+    const ids = services.map((s) => s.id)
     const docker = await this.connections.get(hostId).docker(5_000)
-    this.set(
-      services.map((s) => s.id),
-      await this.find(docker, hostId, services),
+    const owned = await this.listOwned(docker, services)
+    const fromRows = new Map<string, ContainerObservation[]>()
+    for (const [owner, rows] of owned) {
+      const before = this.observed.get(owner)?.container ?? null
+      fromRows.set(
+        owner,
+        rows.map((row) => observationFromRow(row, before)),
+      )
+    }
+    this.set(ids, fromRows, seq)
+    void this.inspectAll(docker, hostId, owned).then(
+      (found) => this.set(ids, found, seq),
+      (err: unknown) => this.log.debug({ hostId, err: (err as Error).message }, 'service details read failed'),
     )
   }
 
-  /** One list by label (and by recorded id for adopted containers), then one inspect per container found. */
-  private async find(
-    docker: Dockerode,
-    hostId: string,
-    services: ServiceRecord[],
-  ): Promise<Map<string, ContainerObservation[]>> {
+  /** One list by label (and by recorded id for adopted containers): each service's container rows. */
+  private async listOwned(docker: Dockerode, services: ServiceRecord[]): Promise<Map<string, ContainerRow[]>> {
     const byId = new Map(services.filter((s) => s.containerId).map((s) => [s.containerId!, s.id]))
     const wanted = new Set(services.map((s) => s.id))
     const labelFilter = services.length === 1 ? [`${LABELS.service}=${services[0]!.id}`] : [LABELS.service]
     const lists = [docker.listContainers({ all: true, filters: { label: labelFilter } })]
-    const adopted = [...byId.keys()].filter((id) => {
-      const service = services.find((s) => s.containerId === id)
-      return service?.origin === 'adopted'
-    })
+    const adopted = services.filter((s) => s.origin === 'adopted' && s.containerId).map((s) => s.containerId!)
     if (adopted.length > 0) lists.push(docker.listContainers({ all: true, filters: { id: adopted } }))
-    const rows = (await Promise.all(lists)).flat()
-    const owners = new Map<string, string>()
+    const rows = (await Promise.all(lists)).flat() as ContainerRow[]
+    const owned = new Map<string, ContainerRow[]>()
+    const seen = new Set<string>()
     for (const row of rows) {
       const owner = row.Labels?.[LABELS.service] ?? byId.get(row.Id)
-      if (owner && wanted.has(owner)) owners.set(row.Id, owner)
+      if (!owner || !wanted.has(owner) || seen.has(row.Id)) continue
+      seen.add(row.Id)
+      owned.set(owner, [...(owned.get(owner) ?? []), row])
     }
+    return owned
+  }
+
+  /** An inspect per container: everything the status shows. */
+  private async inspectAll(
+    docker: Dockerode,
+    hostId: string,
+    owned: Map<string, ContainerRow[]>,
+  ): Promise<Map<string, ContainerObservation[]>> {
     const found = new Map<string, ContainerObservation[]>()
-    await forEachLimited([...owners], INSPECT_CONCURRENCY, async ([containerId, owner]) => {
+    const work = [...owned].flatMap(([owner, rows]) => rows.map((row) => [owner, row.Id] as const))
+    await forEachLimited(work, INSPECT_CONCURRENCY, async ([owner, containerId]) => {
       const observation = await this.inspect(docker, hostId, containerId)
-      if (!observation) return
-      const list = found.get(owner) ?? []
-      list.push(observation)
-      found.set(owner, list)
+      if (observation) found.set(owner, [...(found.get(owner) ?? []), observation])
     })
     return found
   }
@@ -152,10 +195,12 @@ export class ServiceStatusTracker {
     return digest
   }
 
-  private set(serviceIds: string[], found: Map<string, ContainerObservation[]>): void {
+  private set(serviceIds: string[], found: Map<string, ContainerObservation[]>, seq: number): void {
     if (this.disposed) return
     const changed: string[] = []
     for (const id of serviceIds) {
+      if ((this.appliedSeq.get(id) ?? 0) > seq) continue
+      this.appliedSeq.set(id, seq)
       const record = this.store.service(id)
       const container = pickContainer(found.get(id) ?? [], record?.containerId ?? null)
       const before = this.observed.get(id)
@@ -206,21 +251,16 @@ export class ServiceStatusTracker {
     const services = ids.map((id) => this.store.service(id)).filter((s): s is ServiceRecord => s !== undefined)
     if (services.length === 0) return
     try {
+      const seq = ++this.readSeq
       const docker = await this.connections.get(hostId).docker(5_000)
+      const found = await this.inspectAll(docker, hostId, await this.listOwned(docker, services))
       this.set(
         services.map((s) => s.id),
-        await this.find(docker, hostId, services),
+        found,
+        seq,
       )
     } catch (err) {
       this.log.warn({ hostId, err: (err as Error).message }, 'could not refresh service status')
     }
   }
-}
-
-async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!)
-  })
-  await Promise.all(lanes)
 }

@@ -1,10 +1,11 @@
-import { ChevronRight, LayoutDashboard, ListChecks, LogOut, Server, Settings } from 'lucide-react'
+import { ChevronRight, Layers, LayoutDashboard, ListChecks, LogOut, Server, Settings } from 'lucide-react'
 import { useEffect } from 'react'
 import { Link } from 'wouter'
 import { StatusChip, type Tone } from '../../components/StatusChip'
 import { useConnectionStore } from '../connection/connection-store'
 import { useContainersStore } from '../containers/containers-store'
 import { useHostsStore } from '../hosts/hosts-store'
+import { useProjectsStore } from '../projects/projects-store'
 import { HostIndicator } from './HostIndicator'
 import { paths, sectionOf } from './routes'
 import { useRoute } from './use-route'
@@ -14,6 +15,7 @@ import { ViewOutlet } from './ViewOutlet'
 const NAV = [
   { section: 'dashboard', href: paths.dashboard(), label: 'Dashboard', icon: LayoutDashboard },
   { section: 'hosts', href: paths.hosts(), label: 'Hosts', icon: Server },
+  { section: 'projects', href: paths.projects(), label: 'Projects', icon: Layers },
   { section: 'jobs', href: paths.jobs(), label: 'Jobs', icon: ListChecks },
   { section: 'settings', href: paths.settings(), label: 'Settings', icon: Settings },
 ] as const
@@ -77,7 +79,7 @@ export function AppShell() {
             )}
           </div>
         </header>
-        <main className={`content ${view === 'host' || view === 'container' ? 'fill' : ''}`}>
+        <main className={`content ${view === 'host' || view === 'container' || view === 'service' ? 'fill' : ''}`}>
           <ViewOutlet />
         </main>
       </div>
@@ -99,10 +101,12 @@ function Breadcrumbs() {
   const titles = {
     dashboard: 'Dashboard',
     hosts: 'Hosts',
+    projects: 'Projects',
     jobs: 'Jobs',
     settings: 'Settings',
     'not-found': 'Not found',
   } as const
+  if (view === 'project' || view === 'service') return <ProjectBreadcrumbs />
   if (view !== 'host' && view !== 'container') return <h1>{titles[view]}</h1>
   return (
     <nav aria-label="Breadcrumb" className="breadcrumbs">
@@ -120,6 +124,35 @@ function Breadcrumbs() {
         </>
       ) : (
         <h1 aria-current="page">{hostTitle}</h1>
+      )}
+    </nav>
+  )
+}
+
+/** Projects › project › service. */
+function ProjectBreadcrumbs() {
+  const { view, projectId, serviceId } = useRoute()
+  const project = useProjectsStore((s) => s.projects.find((p) => p.id === projectId))
+  const service = useProjectsStore((s) =>
+    projectId && serviceId ? s.services[projectId]?.list.find((x) => x.id === serviceId) : undefined,
+  )
+  const projectTitle = project?.name ?? 'Project'
+  return (
+    <nav aria-label="Breadcrumb" className="breadcrumbs">
+      <Link href={`${paths.projects()}?`} className="link-btn">
+        Projects
+      </Link>
+      <ChevronRight size={14} aria-hidden="true" />
+      {view === 'service' && projectId ? (
+        <>
+          <Link href={`${paths.project(projectId)}?`} className="link-btn">
+            {projectTitle}
+          </Link>
+          <ChevronRight size={14} aria-hidden="true" />
+          <h1 aria-current="page">{service?.spec.name ?? 'Service'}</h1>
+        </>
+      ) : (
+        <h1 aria-current="page">{projectTitle}</h1>
       )}
     </nav>
   )

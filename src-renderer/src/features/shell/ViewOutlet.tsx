@@ -1,6 +1,8 @@
 import { lazy, Suspense, useEffect } from 'react'
+import { useLocation } from 'wouter'
 import { EmptyState, Loading } from '../../components/States'
 import { useNavigationStore } from './navigation-store'
+import { ViewErrorBoundary } from './ViewErrorBoundary'
 import { navigation, useRoute } from './use-route'
 
 // One chunk per view: the dashboard loads without xterm, uPlot or the tables of the host page.
@@ -8,24 +10,30 @@ const DashboardPage = lazy(() => import('../dashboard/DashboardPage').then((m) =
 const HostsPage = lazy(() => import('../hosts/HostsPage').then((m) => ({ default: m.HostsPage })))
 const HostPage = lazy(() => import('../hosts/HostPage').then((m) => ({ default: m.HostPage })))
 const ContainerPage = lazy(() => import('../containers/ContainerPage').then((m) => ({ default: m.ContainerPage })))
+const ProjectsPage = lazy(() => import('../projects/ProjectsPage').then((m) => ({ default: m.ProjectsPage })))
+const ProjectPage = lazy(() => import('../projects/ProjectPage').then((m) => ({ default: m.ProjectPage })))
+const ServicePage = lazy(() => import('../projects/ServicePage').then((m) => ({ default: m.ServicePage })))
 const JobsPage = lazy(() => import('../jobs/JobsPage').then((m) => ({ default: m.JobsPage })))
 const SettingsPage = lazy(() => import('../settings/SettingsPage').then((m) => ({ default: m.SettingsPage })))
 
 export function ViewOutlet() {
   const route = useRoute()
+  const [location] = useLocation()
   const remember = useNavigationStore((s) => s.remember)
   useEffect(() => {
     if (route.hostId) remember(route.hostId)
   }, [route.hostId, remember])
   return (
-    <Suspense fallback={<Loading label="Loading…" />}>
-      <View />
-    </Suspense>
+    <ViewErrorBoundary resetKey={location.split('?')[0]!}>
+      <Suspense fallback={<Loading label="Loading…" />}>
+        <View />
+      </Suspense>
+    </ViewErrorBoundary>
   )
 }
 
 function View() {
-  const { view, hostId, containerId, hostTab, containerTab } = useRoute()
+  const { view, hostId, containerId, hostTab, containerTab, projectId, serviceId, serviceTab } = useRoute()
   switch (view) {
     case 'dashboard':
       return <DashboardPage />
@@ -42,6 +50,14 @@ function View() {
           tab={containerTab}
         />
       )
+    case 'projects':
+      return <ProjectsPage />
+    case 'project':
+      return <ProjectPage key={projectId} projectId={projectId!} />
+    case 'service':
+      return (
+        <ServicePage key={`${projectId}/${serviceId}`} projectId={projectId!} serviceId={serviceId!} tab={serviceTab} />
+      )
     case 'jobs':
       return <JobsPage />
     case 'settings':
@@ -49,7 +65,7 @@ function View() {
     case 'not-found':
       return (
         <EmptyState title="Nothing at this address">
-          <p>The link may be old, or the host or container it named is gone.</p>
+          <p>The link may be old, or the host, container or project it named is gone.</p>
           <button type="button" className="btn" onClick={navigation.dashboard}>
             Go to the dashboard
           </button>

@@ -6,8 +6,11 @@ export const HOST_TABS = ['containers', 'images', 'volumes', 'networks'] as cons
 export type HostTab = (typeof HOST_TABS)[number]
 export const CONTAINER_TABS = ['logs', 'stats', 'inspect', 'terminal'] as const
 export type ContainerTab = (typeof CONTAINER_TABS)[number]
+export const SERVICE_TABS = ['overview', 'logs', 'stats', 'terminal', 'spec'] as const
+export type ServiceTab = (typeof SERVICE_TABS)[number]
 
-export type View = 'dashboard' | 'hosts' | 'host' | 'container' | 'jobs' | 'settings' | 'not-found'
+export type View =
+  'dashboard' | 'hosts' | 'host' | 'container' | 'projects' | 'project' | 'service' | 'jobs' | 'settings' | 'not-found'
 
 export interface RouteState {
   view: View
@@ -15,6 +18,9 @@ export interface RouteState {
   containerId: string | null
   hostTab: HostTab
   containerTab: ContainerTab
+  projectId: string | null
+  serviceId: string | null
+  serviceTab: ServiceTab
 }
 
 const segment = (value: string): string => encodeURIComponent(value)
@@ -26,6 +32,10 @@ export const paths = {
     tab === 'containers' ? `/hosts/${segment(hostId)}` : `/hosts/${segment(hostId)}/${tab}`,
   container: (hostId: string, containerId: string, tab: ContainerTab = 'logs'): string =>
     `/hosts/${segment(hostId)}/containers/${segment(containerId)}${tab === 'logs' ? '' : `/${tab}`}`,
+  projects: (): string => '/projects',
+  project: (projectId: string): string => `/projects/${segment(projectId)}`,
+  service: (projectId: string, serviceId: string, tab: ServiceTab = 'overview'): string =>
+    `/projects/${segment(projectId)}/services/${segment(serviceId)}${tab === 'overview' ? '' : `/${tab}`}`,
   jobs: (): string => '/jobs',
   settings: (): string => '/settings',
 }
@@ -33,6 +43,7 @@ export const paths = {
 const isHostTab = (value: string | undefined): value is HostTab => HOST_TABS.includes(value as HostTab)
 const isContainerTab = (value: string | undefined): value is ContainerTab =>
   CONTAINER_TABS.includes(value as ContainerTab)
+const isServiceTab = (value: string | undefined): value is ServiceTab => SERVICE_TABS.includes(value as ServiceTab)
 
 function decode(value: string | undefined): string | null {
   if (!value) return null
@@ -50,11 +61,15 @@ export function parseRoute(path: string): RouteState {
     containerId: null,
     hostTab: 'containers',
     containerTab: 'logs',
+    projectId: null,
+    serviceId: null,
+    serviceTab: 'overview',
   }
   const parts = path.split('?')[0]!.split('/').filter(Boolean)
   if (parts.length === 0) return { ...base, view: 'dashboard' }
   if (parts[0] === 'settings' && parts.length === 1) return { ...base, view: 'settings' }
   if (parts[0] === 'jobs' && parts.length === 1) return { ...base, view: 'jobs' }
+  if (parts[0] === 'projects') return parseProjectRoute(parts, base)
   if (parts[0] !== 'hosts') return base
   if (parts.length === 1) return { ...base, view: 'hosts' }
   const hostId = decode(parts[1])
@@ -70,9 +85,24 @@ export function parseRoute(path: string): RouteState {
   return base
 }
 
+/** `/projects`, `/projects/:projectId`, `/projects/:projectId/services/:serviceId[/:tab]`. */
+function parseProjectRoute(parts: string[], base: RouteState): RouteState {
+  if (parts.length === 1) return { ...base, view: 'projects' }
+  const projectId = decode(parts[1])
+  if (!projectId) return base
+  if (parts.length === 2) return { ...base, view: 'project', projectId }
+  if (parts[2] !== 'services' || parts.length < 4 || parts.length > 5) return base
+  const serviceId = decode(parts[3])
+  if (!serviceId) return base
+  if (parts.length === 4) return { ...base, view: 'service', projectId, serviceId }
+  if (isServiceTab(parts[4])) return { ...base, view: 'service', projectId, serviceId, serviceTab: parts[4] }
+  return base
+}
+
 /** Which entry of the left navigation a view belongs to. */
-export function sectionOf(view: View): 'dashboard' | 'hosts' | 'jobs' | 'settings' | null {
+export function sectionOf(view: View): 'dashboard' | 'hosts' | 'projects' | 'jobs' | 'settings' | null {
   if (view === 'host' || view === 'container' || view === 'hosts') return 'hosts'
+  if (view === 'projects' || view === 'project' || view === 'service') return 'projects'
   if (view === 'dashboard' || view === 'settings' || view === 'jobs') return view
   return null
 }

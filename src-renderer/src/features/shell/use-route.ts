@@ -1,7 +1,7 @@
 import { useMemo } from 'react'
 import { useLocation, useSearch } from 'wouter'
 import { navigate } from 'wouter/use-hash-location'
-import { parseRoute, paths, type ContainerTab, type HostTab, type RouteState } from './routes'
+import { parseRoute, paths, type ContainerTab, type HostTab, type RouteState, type ServiceTab } from './routes'
 
 export function useRoute(): RouteState {
   const [location] = useLocation()
@@ -17,6 +17,9 @@ export const navigation = {
   settings: () => go(paths.settings()),
   host: (hostId: string, tab?: HostTab) => go(paths.host(hostId, tab)),
   container: (hostId: string, containerId: string, tab?: ContainerTab) => go(paths.container(hostId, containerId, tab)),
+  projects: () => go(paths.projects()),
+  project: (projectId: string) => go(paths.project(projectId)),
+  service: (projectId: string, serviceId: string, tab?: ServiceTab) => go(paths.service(projectId, serviceId, tab)),
   /** A tab of the same page: replaces the entry, keeps the query. */
   replace: (path: string) => navigate(path, { replace: true }),
 }
