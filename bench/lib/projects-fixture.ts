@@ -126,7 +126,7 @@ export async function expectOk(res: ReturnType<Api['get']>, status: number, what
 
 export interface ServiceView {
   spec: { name: string }
-  status: { state: string; live: boolean; containerId: string | null }
+  status: { state: string; live: boolean; containerId: string | null; startedAt: string | null }
 }
 
 /** Whether every service is running as the engine reported it live (not a last-known state). */

@@ -10,6 +10,8 @@ interface ConfirmDialogProps {
   /** Says what will be destroyed, by name. */
   description: string
   confirmLabel: string
+  /** Shown on the button while the action runs (removals can take the engine's stop timeout). */
+  busyLabel?: string
   danger?: boolean
   /** Extra options (a "force" checkbox, say) between the description and the buttons. */
   children?: React.ReactNode
@@ -18,7 +20,7 @@ interface ConfirmDialogProps {
 }
 
 export function ConfirmDialog(props: ConfirmDialogProps) {
-  const { open, onOpenChange, title, description, confirmLabel, danger = true, children, onConfirm } = props
+  const { open, onOpenChange, title, description, confirmLabel, busyLabel, danger = true, children, onConfirm } = props
   const [error, setError] = useState<ApiError | null>(null)
   const [busy, setBusy] = useState(false)
   const close = (next: boolean): void => {
@@ -37,6 +39,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
           type="button"
           className={`btn ${danger ? 'danger' : 'primary'}`}
           disabled={busy}
+          aria-busy={busy}
           onClick={() => {
             setBusy(true)
             setError(null)
@@ -46,7 +49,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
               .finally(() => setBusy(false))
           }}
         >
-          {confirmLabel}
+          {busy ? (busyLabel ?? 'Working…') : confirmLabel}
         </button>
       </div>
     </Dialog>

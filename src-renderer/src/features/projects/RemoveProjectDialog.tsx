@@ -36,6 +36,7 @@ export function RemoveProjectDialog({ project, services, onClose, onRemoved }: P
           : ''
       }
       confirmLabel={`Delete ${project?.name ?? ''}`}
+      busyLabel="Stopping and removing…"
       onConfirm={async () => {
         if (!project) return
         await remove(project.id, { force: names.length > 0, volumes })

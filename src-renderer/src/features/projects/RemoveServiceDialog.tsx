@@ -33,6 +33,7 @@ export function RemoveServiceDialog({
           : ''
       }
       confirmLabel={`Delete ${name}`}
+      busyLabel="Stopping and removing…"
       onConfirm={async () => {
         if (!service) return
         await run(service, 'remove', { volumes })
