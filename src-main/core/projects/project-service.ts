@@ -15,7 +15,7 @@ import { AppError } from '../shared/app-error'
 import { newId } from '../shared/ids'
 import { specHash } from './container-config'
 import type { ProjectRecord, ProjectStore, ServiceRecord, StoredSpec } from './project-store'
-import { resolvedSpec, type ServiceEnv } from './service-env'
+import { envValues, resolvedSpec, type ServiceEnv } from './service-env'
 import { serviceStatus } from './service-status'
 import type { ServiceStatusTracker } from './status-tracker'
 
@@ -151,7 +151,7 @@ export class ProjectService {
     const records: ServiceRecord[] = []
     for (const { input, origin = 'created', containerId, running } of batch) {
       const id = newId()
-      const { stored, values } = splitSpec(input, {})
+      const { stored, values } = splitSpec(input, envValues())
       const hash = specHash(project, id, resolvedSpec(stored, values))
       records.push({
         id,
@@ -312,7 +312,7 @@ function splitSpec(
   input: Omit<ParsedCreateService, 'projectId'>,
   storedValues: Record<string, string>,
 ): { stored: StoredSpec; values: Record<string, string> } {
-  const values: Record<string, string> = {}
+  const values = envValues()
   const env: StoredSpec['env'] = []
   ;(input.env as EnvInput).forEach((entry, i) => {
     let value = entry.value

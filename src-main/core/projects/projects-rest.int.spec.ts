@@ -366,6 +366,22 @@ describe('projects', () => {
       expect(dockerCli(env, ['network', 'ls', '-q', '--filter', `name=glinrdock-remove-${suffix}`])).toBe('')
       expect(dockerCli(env, ['volume', 'ls', '-q', '--filter', `name=gd-test-data-${suffix}`])).toBe('')
       expect((await api.get(`/v1/projects/${projectId}`)).status).toBe(404)
+
+      // A volume glinrdock did not create stays, even with volumes=true.
+      const again = await newProject('keep')
+      dockerCli(env, ['volume', 'create', `gd-test-user-${suffix}`])
+      const c = await api.post(`/v1/projects/${again}/services`, {
+        name: 'c',
+        image: env.busyboxImage,
+        command: SLEEPER,
+        volumes: [{ type: 'volume', source: `gd-test-user-${suffix}`, target: '/data' }],
+      })
+      await startAndWait(c.json.id)
+      expect((await api.delete(`/v1/services/${c.json.id}?volumes=true`)).status).toBe(204)
+      expect(dockerCli(env, ['volume', 'ls', '-q', '--filter', `name=gd-test-user-${suffix}`])).toBe(
+        `gd-test-user-${suffix}`,
+      )
+      dockerCli(env, ['volume', 'rm', `gd-test-user-${suffix}`])
     } finally {
       dockerCli(env, ['rm', '-f', bystander])
     }
@@ -450,6 +466,35 @@ describe('validation and secrets', () => {
     // A deployer may still edit other fields of a service an admin gave a bind mount.
     const edit = await deployer.patch(`/v1/services/${admin.json.id}`, { labels: { team: 'a' } })
     expect(edit.status, edit.text).toBe(200)
+  })
+
+  it('takes __proto__ and constructor as the env names they are', async () => {
+    const projectId = await newProject('proto')
+    const created = await api.post(`/v1/projects/${projectId}/services`, {
+      name: 'app',
+      image: env.busyboxImage,
+      env: [
+        { key: '__proto__', value: 'x' },
+        { key: 'constructor', value: 'y', secret: true },
+      ],
+    })
+    expect(created.status, created.text).toBe(201)
+    expect(created.json.spec.env).toEqual([
+      { key: '__proto__', value: 'x', secret: false },
+      { key: 'constructor', value: null, secret: true },
+    ])
+    // A secret without a value needs one stored: nothing is inherited from Object.prototype.
+    const noValue = await api.post(`/v1/projects/${projectId}/services`, {
+      name: 'other',
+      image: env.busyboxImage,
+      env: [{ key: 'toString', secret: true }],
+    })
+    expect(noValue.status).toBe(400)
+    expect(noValue.json.error.field).toBe('env.0.value')
+    const patched = await api.patch(`/v1/services/${created.json.id}`, { labels: { a: 'b' } })
+    expect(patched.status, patched.text).toBe(200)
+    expect((await api.get(`/v1/projects/${projectId}/compose`)).status).toBe(200)
+    expect((await api.get(`/v1/projects/${projectId}/services`)).status).toBe(200)
   })
 
   it('stores a git service that says it has no image yet', async () => {

@@ -81,6 +81,7 @@ export class ServiceReconciler {
       ctx.log(`Removing ${old.Names?.[0]?.replace(/^\//, '') ?? old.Id.slice(0, 12)} (spec changed)`)
       await removeContainer(docker, old.Id)
     }
+    await this.ensureVolumes(docker, project, spec)
     ctx.progress(85, `Creating ${plan.name}`)
     const created = await createContainer(docker, plan.name, plan.body)
     try {
@@ -127,6 +128,16 @@ export class ServiceReconciler {
    */
   async removeNetwork(docker: Dockerode, project: ProjectRecord): Promise<boolean> {
     const name = projectNetworkName(project.name)
+    try {
+      const info = (await docker.getNetwork(name).inspect()) as { Labels?: Record<string, string> | null }
+      if (info.Labels?.[LABELS.project] !== project.id) {
+        this.log.info({ network: name }, 'network kept: glinrdock did not create it for this project')
+        return false
+      }
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return true
+      throw mapDockerError(err, `network ${name}`)
+    }
     for (let attempt = 0; ; attempt++) {
       try {
         await docker.getNetwork(name).remove()
@@ -157,16 +168,25 @@ export class ServiceReconciler {
     }
   }
 
-  /** Removes a service's containers and, when asked, the named volumes only it mounts. */
-  async removeService(hostId: string, service: ServiceRecord, volumes: boolean): Promise<string[]> {
-    const docker = await this.docker(hostId)
+  /**
+   * Removes a service's containers and, when asked, the named volumes glinrdock created for its project (by their
+   * label, never by name alone: a volume the user or compose made stays, and so does one another container uses).
+   */
+  async removeService(project: ProjectRecord, service: ServiceRecord, volumes: boolean): Promise<string[]> {
+    const docker = await this.docker(project.hostId)
     for (const container of await this.containersOf(docker, service)) await removeContainer(docker, container.Id)
     const removed: string[] = []
     if (!volumes) return removed
     for (const mount of service.spec.volumes) {
       if (mount.type !== 'volume' || !mount.source) continue
+      const volume = docker.getVolume(mount.source)
       try {
-        await docker.getVolume(mount.source).remove()
+        const info = (await volume.inspect()) as { Labels?: Record<string, string> | null }
+        if (info.Labels?.[LABELS.project] !== project.id) {
+          this.log.info({ volume: mount.source }, 'volume kept: glinrdock did not create it for this project')
+          continue
+        }
+        await volume.remove()
         removed.push(mount.source)
       } catch (err) {
         const status = (err as { statusCode?: number }).statusCode
@@ -176,6 +196,27 @@ export class ServiceReconciler {
       }
     }
     return removed
+  }
+
+  /** Named volumes the spec mounts, created with the project's label when missing (so a removal can tell ours). */
+  private async ensureVolumes(
+    docker: Dockerode,
+    project: ProjectRecord,
+    spec: { volumes: { type: string; source?: string }[] },
+  ): Promise<void> {
+    for (const mount of spec.volumes) {
+      if (mount.type !== 'volume' || !mount.source) continue
+      try {
+        await docker.getVolume(mount.source).inspect()
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode !== 404) throw mapDockerError(err, `volume ${mount.source}`)
+        await docker
+          .createVolume({ Name: mount.source, Labels: { [LABELS.project]: project.id } })
+          .catch((e: unknown) => {
+            throw mapDockerError(e, `volume ${mount.source}`)
+          })
+      }
+    }
   }
 
   private imageOnce(hostId: string, docker: Dockerode, image: string, ctx: DeployContext): Promise<void> {

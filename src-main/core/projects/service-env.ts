@@ -26,10 +26,10 @@ export class ServiceEnv {
   }
 
   async open(record: Pick<ServiceRecord, 'id' | 'sealedEnv'>): Promise<Record<string, string>> {
-    if (record.sealedEnv === NO_ENV) return {}
+    if (record.sealedEnv === NO_ENV) return envValues()
     const cached = this.opened.get(record.sealedEnv)
     if (cached) return cached
-    const values = JSON.parse(await this.box.open(record.sealedEnv, envContext(record.id))) as Record<string, string>
+    const values = envValues(JSON.parse(await this.box.open(record.sealedEnv, envContext(record.id))))
     if (this.opened.size > 10_000) this.opened.clear()
     this.opened.set(record.sealedEnv, values)
     return values
@@ -44,6 +44,14 @@ export class ServiceEnv {
     const values = await this.open(record)
     return maskedEnv(record.spec, values)
   }
+}
+
+/**
+ * Env values by key in an object without a prototype: `__proto__` and `constructor` are valid variable names, and
+ * on a plain object the first would set its prototype and the second read an inherited function.
+ */
+export function envValues(from: Record<string, string> = {}): Record<string, string> {
+  return Object.assign(Object.create(null) as Record<string, string>, from)
 }
 
 export function resolvedSpec(spec: StoredSpec, values: Record<string, string>): ResolvedSpec {

@@ -156,7 +156,7 @@ export class ServiceLifecycle {
   async removeService(serviceId: string, volumes: boolean): Promise<void> {
     const service = this.projects.service(serviceId)
     const project = this.projects.projectOf(service)
-    await this.reconciler.removeService(project.hostId, service, volumes)
+    await this.reconciler.removeService(project, service, volumes)
     this.projects.forgetService(service)
   }
 
@@ -175,7 +175,7 @@ export class ServiceLifecycle {
       for (const level of inOrder(services, stopLevels)) {
         // Not all at once: dockerd 20.10 can lose count of a network's endpoints when many leave it together.
         await forEachLimited(level, REMOVE_CONCURRENCY, async (s) => {
-          await this.reconciler.removeService(project.hostId, s, volumes)
+          await this.reconciler.removeService(project, s, volumes)
         })
       }
       await this.reconciler.removeNetwork(await this.reconciler.docker(project.hostId), project)

@@ -25,6 +25,9 @@ const TOP_LEVEL_MESSAGES: Record<string, string> = {
   include: 'Included files are not read: paste their services into this file',
 }
 
+/** Far above any real project; a bound on the work one request can ask for. */
+const MAX_SERVICES = 500
+
 /**
  * The services of a pasted compose file as drafts for the project, with a warning at the path of everything it
  * could not honour, in file order. What glinrdock cannot read at all is a validation error at its path.
@@ -34,6 +37,8 @@ export function importCompose(yamlText: string, options: ComposeImportOptions): 
   const r = new ComposeReader(options)
   const services = own(root, 'services')
   if (!isMap(services)) throw yamlError('The file has no services mapping')
+  if (Object.keys(services).length > MAX_SERVICES)
+    throw yamlError(`A compose file of at most ${MAX_SERVICES} services (this one has ${Object.keys(services).length})`)
   readTopLevel(r, root)
   r.volumeNames = readTopVolumes(r, own(root, 'volumes'))
 

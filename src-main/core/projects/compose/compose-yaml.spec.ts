@@ -63,7 +63,7 @@ describe('importCompose: hostile YAML', () => {
       quick(yaml)
     expect(quick('services: {}\n---\nservices: {}\n').message).toMatch(/several YAML documents/)
     expect(quick('services: {web: {image: [}}').message).toMatch(/^Not valid YAML: /)
-    expect(quick('services: {}\nservices: {}\n').message).toMatch(/^Not valid YAML: Map keys must be unique/)
+    expect(quick('services: {}\nservices: {}\n').message).toMatch(/^Not valid YAML: the key services appears twice/)
     quick(`services: {}\nx-pad: "${'a'.repeat(512 * 1024)}"\n`)
   })
 

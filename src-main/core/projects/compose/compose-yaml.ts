@@ -3,7 +3,7 @@
  * oversized text, nesting deep enough to exhaust the stack or the heap, alias bombs, several documents, tags that
  * construct objects, and `__proto__` keys.
  */
-import { CST, Lexer, parseAllDocuments } from 'yaml'
+import { CST, isScalar, Lexer, parseAllDocuments, visit, type Document } from 'yaml'
 import { MAX_COMPOSE_BYTES } from '../../../../src-preload/contract/projects'
 import { AppError } from '../../shared/app-error'
 
@@ -29,6 +29,7 @@ export const own = (map: JsonMap, key: string): Json | undefined => (Object.hasO
  * reports anything. Its lexer does not recurse, so the depth is bounded on the token stream before composing.
  */
 function checkLexicalDepth(text: string): void {
+  let documents = 0
   let flow = 0
   let indent = 0
   let indicators = 0
@@ -72,11 +73,36 @@ function checkLexicalDepth(text: string): void {
       case 'flow-error-end':
         flow = 0
         break
+      // Counted here, before the composer builds thousands of empty documents only to refuse them.
+      case 'doc-start':
+        if (++documents > 1) throw yamlError('The file holds several YAML documents (---): paste one compose file')
+        lineStart = false
+        break
       default:
         lineStart = false
     }
     if (flow + indent + indicators > MAX_LEXICAL_DEPTH) throw yamlError('The file is nested too deeply')
   }
+}
+
+/**
+ * Duplicate keys, found with one Set per mapping: the library's own check (`uniqueKeys`) compares every key with
+ * every other, which takes minutes for a mapping of 60,000 keys and blocks the process meanwhile.
+ */
+function checkUniqueKeys(doc: Document): void {
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<unknown>()
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key
+        // Merge keys may repeat in YAML 1.1 files; the merge itself is the library's.
+        if (key === '<<') continue
+        if (seen.has(key))
+          throw yamlError(`Not valid YAML: the key ${String(key).slice(0, 64)} appears twice in one mapping`)
+        seen.add(key)
+      }
+    },
+  })
 }
 
 /** Plain data only: no tagged objects (`!!binary`, `!!set`), no `__proto__` keys, bounded depth. */
@@ -105,16 +131,22 @@ function checkTree(root: unknown): void {
 
 /** One YAML document holding a mapping, as plain data; anything else is a validation error at `yaml`. */
 export function loadComposeYaml(text: string): JsonMap {
-  if (text.length > MAX_COMPOSE_BYTES) throw yamlError('A compose file of at most 512 KiB')
+  if (Buffer.byteLength(text, 'utf8') > MAX_COMPOSE_BYTES) throw yamlError('A compose file of at most 512 KiB')
   checkLexicalDepth(text)
   let value: unknown
   try {
-    const docs = parseAllDocuments(text, { merge: true, logLevel: 'error', resolveKnownTags: false })
+    const docs = parseAllDocuments(text, {
+      merge: true,
+      logLevel: 'error',
+      resolveKnownTags: false,
+      uniqueKeys: false,
+    })
     if (docs.length === 0) throw yamlError('The file is empty')
     if (docs.length > 1) throw yamlError('The file holds several YAML documents (---): paste one compose file')
     const doc = docs[0]!
     const problem = doc.errors[0] ?? doc.warnings[0]
     if (problem) throw yamlError(`Not valid YAML: ${problem.message.split('\n')[0]}`)
+    checkUniqueKeys(doc)
     value = doc.toJS({ maxAliasCount: MAX_ALIASES })
   } catch (err) {
     if (err instanceof AppError) throw err
