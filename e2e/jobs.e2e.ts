@@ -5,8 +5,8 @@ import { signIn } from './fixtures/ui'
 import { expect, test } from './fixtures/test'
 
 /**
- * No job kind ships yet (pulls and deploys come with projects and services), so the rows are written
- * into the store directly: one a crash left running, one queued, one finished with its log.
+ * The rows are written into the store directly: one a crash left running, one queued (of a kind no domain
+ * registers, so it stays queued), one finished with its log.
  */
 function seed(dataDir: string): void {
   const db = new BetterSqlite3(join(dataDir, 'glinrdock.db'))
@@ -30,7 +30,7 @@ function seed(dataDir: string): void {
     'gone',
     ago(8),
   )
-  insert.run('jobqueued001', 'service.deploy', 'queued', 0, 0, ago(2), null, null, null, null, null, null)
+  insert.run('jobqueued001', 'gd-test.waiting', 'queued', 0, 0, ago(2), null, null, null, null, null, null)
   insert.run('jobdone00001', 'image.pull', 'succeeded', 100, 1, ago(30), ago(30), ago(29), null, null, null, null)
   const line = db.prepare('INSERT INTO job_log_lines (job_id, seq, at, text) VALUES (?, ?, ?, ?)')
   for (let i = 1; i <= 3; i++) line.run('jobdone00001', i, ago(29), `layer ${i} done`)
@@ -59,9 +59,9 @@ test('the jobs view lists running and recent jobs, settles one a crash left runn
     await page.getByRole('button', { name: 'Show the log of image.pull jobdone00001' }).click()
     await expect(page.getByTestId('job-log')).toContainText('layer 3 done')
 
-    const queued = rows.filter({ hasText: 'service.deploy' })
+    const queued = rows.filter({ hasText: 'gd-test.waiting' })
     await expect(queued.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '0')
-    await queued.getByRole('button', { name: /^Cancel service.deploy/ }).click()
+    await queued.getByRole('button', { name: /^Cancel gd-test.waiting/ }).click()
     await expect(queued).toHaveAttribute('data-status', 'canceled')
 
     await page.getByRole('button', { name: 'Running and queued' }).click()

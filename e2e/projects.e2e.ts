@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
-import { createServer } from 'node:net'
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
 import { apiClient } from './fixtures/api-client'
+import { freePort } from './fixtures/free-port'
 import { dockerCli, type TestbedEnv } from './fixtures/testbed-env'
 import { addLocalHost, signIn } from './fixtures/ui'
 import { expect, test } from './fixtures/test'
@@ -20,18 +20,6 @@ async function axeFindings(page: Page, dialog = false): Promise<string[]> {
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-}
-
-/** A port nothing listens on right now, for the service to publish. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 /**

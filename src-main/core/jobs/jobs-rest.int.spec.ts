@@ -9,6 +9,9 @@ import { wsClient } from '../../../e2e/fixtures/ws-client'
 import { bundledMigrations } from '../../infra/sqlite/bundled-migrations'
 import { openDatabase } from '../../infra/sqlite/open-database'
 
+/** A kind no domain registers, so seeded queued jobs stay queued (a registered kind would run them). */
+const WAITING_KIND = 'gd-test.waiting'
+
 /**
  * No job kind exists yet in production code, and none is added for tests: the jobs here are rows written into
  * the data dir's store before the server starts, exactly what a crash or an earlier run leaves behind.
@@ -91,8 +94,8 @@ beforeAll(async () => {
       50,
     )
     insertJob(db, { id: 'crashed00001', kind: 'image.pull', status: 'running', hostId: HOST }, 40)
-    insertJob(db, { id: 'waiting00001', kind: 'service.deploy', status: 'queued', serviceId: SERVICE }, 30)
-    insertJob(db, { id: 'waiting00002', kind: 'service.deploy', status: 'queued', serviceId: SERVICE }, 20)
+    insertJob(db, { id: 'waiting00001', kind: WAITING_KIND, status: 'queued', serviceId: SERVICE }, 30)
+    insertJob(db, { id: 'waiting00002', kind: WAITING_KIND, status: 'queued', serviceId: SERVICE }, 20)
     const line = db.prepare('INSERT INTO job_log_lines (job_id, seq, at, text) VALUES (?, ?, ?, ?)')
     line.run('pulled000001', 1, minutesAgo(59), 'Pulling from library/nginx')
     line.run('pulled000001', 2, minutesAgo(58), 'Status: Downloaded newer image')
@@ -121,7 +124,7 @@ describe('jobs over REST', () => {
       attempts: 1,
     })
     expect(res.json.finishedAt).not.toBeNull()
-    // No handler for `service.deploy` in this build: queued jobs wait, they are not failed.
+    // No handler for their kind in this build: queued jobs wait, they are not failed.
     expect((await api.get('/v1/jobs/waiting00001')).json.status).toBe('queued')
   })
 

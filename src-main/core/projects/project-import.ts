@@ -18,7 +18,7 @@ import { AppError } from '../shared/app-error'
 import { draftFromInspect, suggestServiceName } from './adopt-spec'
 import { exportCompose, importCompose } from './compose'
 import type { ProjectStore } from './project-store'
-import type { NewService, ProjectService } from './project-service'
+import { specWithout, type NewService, type ProjectService } from './project-service'
 import type { ServiceReconciler } from './reconciler'
 import type { ServiceDraft } from './service-spec'
 import type { ServiceStatusTracker } from './status-tracker'
@@ -168,25 +168,8 @@ function parseDraft(draft: ServiceDraft, prefix: string): ParsedService {
 
 /** What a reader sees of a service that is not stored yet: secrets masked like everywhere else. */
 function previewSpec(input: ParsedService): ServiceSpec {
-  return {
-    name: input.name,
-    image: input.image ?? null,
-    git: input.git ?? null,
-    command: input.command ?? null,
-    entrypoint: input.entrypoint ?? null,
-    env: input.env.map((e) => ({ key: e.key, secret: e.secret, value: e.secret ? null : (e.value ?? '') })),
-    ports: input.ports,
-    volumes: input.volumes.map(({ type, source, target, readOnly }) =>
-      source === undefined ? { type, target, readOnly } : { type, source, target, readOnly },
-    ),
-    restart: input.restart,
-    healthcheck: input.healthcheck ?? null,
-    resources: input.resources,
-    user: input.user ?? null,
-    labels: input.labels,
-    dependsOn: input.dependsOn,
-    autoDeploy: input.autoDeploy,
-  }
+  const env = input.env.map((e) => ({ key: e.key, secret: e.secret, value: e.secret ? null : (e.value ?? '') }))
+  return { ...specWithout(input), env }
 }
 
 function uniqueName(name: string, taken: Set<string>): string {

@@ -324,13 +324,18 @@ function splitSpec(
     values[entry.key] = value
     env.push({ key: entry.key, secret: entry.secret })
   })
-  const stored: StoredSpec = {
+  const stored: StoredSpec = { ...specWithout(input), env }
+  return { stored, values }
+}
+
+/** A parsed spec in its stored and shown shape (unset fields null, no confirmations), without its env. */
+export function specWithout(input: Omit<ParsedCreateService, 'projectId'>): Omit<StoredSpec, 'env'> {
+  return {
     name: input.name,
     image: input.image ?? null,
     git: input.git ?? null,
     command: input.command ?? null,
     entrypoint: input.entrypoint ?? null,
-    env,
     ports: input.ports,
     volumes: input.volumes.map(({ type, source, target, readOnly }) =>
       source === undefined ? { type, target, readOnly } : { type, source, target, readOnly },
@@ -343,5 +348,4 @@ function splitSpec(
     dependsOn: input.dependsOn,
     autoDeploy: input.autoDeploy,
   }
-  return { stored, values }
 }
