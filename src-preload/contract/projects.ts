@@ -468,6 +468,11 @@ export const AdoptableContainer = z.object({
   composeService: z.string().nullable(),
   /** The service name adoption would give it. */
   suggestedName: z.string(),
+  /**
+   * What its spec cannot carry over (privileged, capabilities, a random host port…): kept on the running
+   * container, lost if glinrdock recreates it. Paths name the inspect field.
+   */
+  warnings: z.array(z.object({ path: z.string(), message: z.string() })),
 })
 export const AdoptableGroup = z.object({
   /** `com.docker.compose.project`; null for containers started on their own. */

@@ -169,6 +169,7 @@ describe('adoption', () => {
     command: ["sleep", "3600"]
     environment:
       API_TOKEN: abc123
+    cap_add: [NET_ADMIN]
     depends_on: [cache]
 `,
     )
@@ -191,6 +192,11 @@ describe('adoption', () => {
       const group = adoptable.json.find((g: { composeProject: string | null }) => g.composeProject === composeProject)
       expect(group.containers.map((c: { id: string }) => c.id).sort()).toEqual(ids)
       expect(group.containers.map((c: { suggestedName: string }) => c.suggestedName).sort()).toEqual(['app', 'cache'])
+      // What a recreate would lose is said before adopting: the capability added to `app` here.
+      const app0 = group.containers.find((c: { suggestedName: string }) => c.suggestedName === 'app')
+      expect(app0.warnings.map((w: { path: string }) => w.path)).toContain('HostConfig.CapAdd')
+      const cache0 = group.containers.find((c: { suggestedName: string }) => c.suggestedName === 'cache')
+      expect(cache0.warnings).toEqual([])
 
       const projectId = await newProject('adopted')
       const adopted = await api.post(`/v1/projects/${projectId}/adopt`, { containerIds: ids })

@@ -15,6 +15,7 @@ import { mapDockerError } from '../../infra/docker'
 import type { Logger } from '../../infra/logging/logger'
 import type { ContainerService } from '../containers'
 import { AppError } from '../shared/app-error'
+import { forEachLimited } from '../shared/limited'
 import { draftFromInspect, suggestServiceName } from './adopt-spec'
 import { exportCompose, importCompose } from './compose'
 import type { ProjectStore } from './project-store'
@@ -22,6 +23,8 @@ import { specWithout, type NewService, type ProjectService } from './project-ser
 import type { ServiceReconciler } from './reconciler'
 import type { ServiceDraft } from './service-spec'
 import type { ServiceStatusTracker } from './status-tracker'
+
+const INSPECT_CONCURRENCY = 16
 
 type ParsedImport = z.output<typeof ComposeImportInput>
 type ParsedService = Omit<z.output<typeof CreateServiceInput>, 'projectId'>
@@ -70,7 +73,10 @@ export class ProjectImport {
     }
   }
 
-  /** Containers on a host that no service owns, grouped by the compose project that made them. */
+  /**
+   * Containers on a host that no service owns, grouped by the compose project that made them, each with what
+   * adopting it would not carry over (read from its inspect, as the adoption itself will).
+   */
   async adoptable(hostId: string): Promise<AdoptableGroup[]> {
     const owned = new Set(
       this.store
@@ -78,9 +84,24 @@ export class ProjectImport {
         .map((s) => s.containerId)
         .filter(Boolean),
     )
+    const docker = await this.reconciler.docker(hostId)
+    const candidates = (await this.containers.list(hostId)).filter((c) => !owned.has(c.id) && !c.labels[LABELS.service])
+    const warnings = new Map<string, { path: string; message: string }[]>()
+    await forEachLimited(candidates, INSPECT_CONCURRENCY, async (container) => {
+      try {
+        const info = await this.containers.inspect(hostId, container.id)
+        warnings.set(
+          container.id,
+          draftFromInspect(info, await inspectImage(docker, String(info.Image ?? ''))).warnings,
+        )
+      } catch {
+        // Removed meanwhile: it is simply not offered.
+      }
+    })
     const groups = new Map<string | null, AdoptableGroup>()
-    for (const container of await this.containers.list(hostId)) {
-      if (owned.has(container.id) || container.labels[LABELS.service]) continue
+    for (const container of candidates) {
+      const found = warnings.get(container.id)
+      if (!found) continue
       const group = groups.get(container.composeProject) ?? { composeProject: container.composeProject, containers: [] }
       group.containers.push({
         id: container.id,
@@ -89,6 +110,7 @@ export class ProjectImport {
         state: container.state,
         composeService: container.labels['com.docker.compose.service'] ?? null,
         suggestedName: suggestServiceName({ Name: container.name, Config: { Labels: container.labels } }),
+        warnings: found,
       })
       groups.set(container.composeProject, group)
     }

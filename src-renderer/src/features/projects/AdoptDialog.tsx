@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react'
+import { Fragment, useEffect, useRef, useState } from 'react'
 import type { AdoptableGroup, ProjectSummary } from '../../../../src-preload/contract/projects'
 import { toApiError } from '../../components/ConfirmDialog'
 import { Dialog } from '../../components/Dialog'
@@ -160,24 +160,40 @@ function AdoptGroup({
         </thead>
         <tbody>
           {group.containers.map((container) => (
-            <tr key={container.id}>
-              <td>
-                <span className="checkbox">
-                  <input
-                    id={`adopt-${container.id}`}
-                    type="checkbox"
-                    checked={selected.has(container.id)}
-                    onChange={(event) => onToggle([container.id], event.target.checked)}
-                  />
-                  <label htmlFor={`adopt-${container.id}`}>{container.name}</label>
-                </span>
-              </td>
-              <td className="mono-small wrap-anywhere">{container.image}</td>
-              <td>
-                <ContainerStateChip state={container.state} />
-              </td>
-              <td className="mono-small">{container.suggestedName}</td>
-            </tr>
+            <Fragment key={container.id}>
+              <tr>
+                <td>
+                  <span className="checkbox">
+                    <input
+                      id={`adopt-${container.id}`}
+                      type="checkbox"
+                      checked={selected.has(container.id)}
+                      onChange={(event) => onToggle([container.id], event.target.checked)}
+                    />
+                    <label htmlFor={`adopt-${container.id}`}>{container.name}</label>
+                  </span>
+                </td>
+                <td className="mono-small wrap-anywhere">{container.image}</td>
+                <td>
+                  <ContainerStateChip state={container.state} />
+                </td>
+                <td className="mono-small">{container.suggestedName}</td>
+              </tr>
+              {container.warnings.length > 0 && (
+                <tr className="adopt-warnings">
+                  <td colSpan={4}>
+                    <p className="muted">Kept while it runs, lost if glinrdock recreates it:</p>
+                    <ul aria-label={`What adopting ${container.name} does not carry over`}>
+                      {container.warnings.map((w, i) => (
+                        <li key={`${i}-${w.path}`}>
+                          <code>{w.path}</code> {w.message}
+                        </li>
+                      ))}
+                    </ul>
+                  </td>
+                </tr>
+              )}
+            </Fragment>
           ))}
         </tbody>
       </table>
