@@ -29,3 +29,5 @@ CREATE TABLE services (
   UNIQUE (project_id, name)
 );
 CREATE INDEX services_project ON services (project_id);
+-- Engine events name containers: the status tracker finds an adopted service by its container id.
+CREATE INDEX services_container ON services (container_id);

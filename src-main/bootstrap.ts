@@ -255,7 +255,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       projectsLog,
     )
     const projects = new ProjectService(projectStore, hosts, serviceEnv, tracker, events)
-    const reconciler = new ServiceReconciler(projectStore, connections, imagePulls, serviceEnv, tracker, projectsLog)
+    const reconciler = new ServiceReconciler(projectStore, connections, imagePulls, serviceEnv, projectsLog)
     const lifecycle = new ServiceLifecycle(projects, reconciler, containers, tracker, jobs)
     lifecycle.registerJobs()
     const services = {

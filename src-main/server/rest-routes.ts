@@ -169,8 +169,7 @@ function flags(query: URLSearchParams, names: string[]): Record<string, boolean 
 }
 
 function serviceTimeout(params: Params, body: unknown, query: URLSearchParams): unknown {
-  const timeout = query.has('t') ? strictInteger(query.get('t')) : asObject(body).timeoutSeconds
-  return { id: params.id, ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}) }
+  return { id: params.id, ...timeoutOf(body, query) }
 }
 
 /** `?tail=N|all&since=&timestamps=` as the Engine API takes them. */
@@ -193,9 +192,13 @@ function asObject(body: unknown): Record<string, unknown> {
 }
 
 /** `?t=10` like the Engine API, or `{"timeoutSeconds":10}` in the body. */
-function withTimeout(params: Params, body: unknown, query: URLSearchParams): unknown {
+function timeoutOf(body: unknown, query: URLSearchParams): { timeoutSeconds?: unknown } {
   const timeout = query.has('t') ? strictInteger(query.get('t')) : asObject(body).timeoutSeconds
-  return { ...target(params), ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}) }
+  return timeout !== undefined ? { timeoutSeconds: timeout } : {}
+}
+
+function withTimeout(params: Params, body: unknown, query: URLSearchParams): unknown {
+  return { ...target(params), ...timeoutOf(body, query) }
 }
 
 function networkTarget(params: Params): { hostId: string | undefined; networkId: string | undefined } {

@@ -119,6 +119,16 @@ export class ProjectStore {
     ).map(toService)
   }
 
+  /** The services a container stands for on a host (adopted ones are known only by it): one indexed lookup. */
+  serviceIdsByContainer(hostId: string, containerId: string): string[] {
+    return this.db
+      .prepare(
+        `SELECT s.id FROM services s JOIN projects p ON p.id = s.project_id WHERE s.container_id = ? AND p.host_id = ?`,
+      )
+      .pluck()
+      .all(containerId, hostId) as string[]
+  }
+
   service(id: string): ServiceRecord | undefined {
     const row = this.db.prepare('SELECT * FROM services WHERE id = ?').get(id) as ServiceRow | undefined
     return row && toService(row)

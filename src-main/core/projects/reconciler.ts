@@ -8,7 +8,8 @@ import { AppError } from '../shared/app-error'
 import { planContainer } from './container-config'
 import type { ProjectRecord, ProjectStore, ServiceRecord } from './project-store'
 import type { ServiceEnv } from './service-env'
-import type { ServiceStatusTracker } from './status-tracker'
+import { listServiceContainers } from './service-containers'
+import type { ContainerRow } from './service-status'
 
 export interface DeployContext {
   signal: AbortSignal
@@ -38,7 +39,6 @@ export class ServiceReconciler {
     private readonly connections: HostConnections,
     private readonly pulls: ImagePullService,
     private readonly env: ServiceEnv,
-    private readonly tracker: ServiceStatusTracker,
     private readonly log: Logger,
   ) {}
 
@@ -96,8 +96,8 @@ export class ServiceReconciler {
     }
     this.store.recordApplied(service.id, created, plan.specHash)
     ctx.log(`Started ${plan.name}`)
+    // The tracker hears of the new container from the engine's create and start events.
     ctx.progress(100)
-    void this.tracker.refresh({ ...service, containerId: created }, project.hostId)
   }
 
   async ensureNetwork(docker: Dockerode, project: ProjectRecord): Promise<void> {
@@ -156,13 +156,10 @@ export class ServiceReconciler {
     }
   }
 
-  /** A service's containers: by our label, never by a name pattern; plus the one adopted without the label. */
-  async containersOf(docker: Dockerode, service: ServiceRecord): Promise<Dockerode.ContainerInfo[]> {
-    const lists = [docker.listContainers({ all: true, filters: { label: [`${LABELS.service}=${service.id}`] } })]
-    if (service.containerId) lists.push(docker.listContainers({ all: true, filters: { id: [service.containerId] } }))
+  /** A service's containers (see {@link listServiceContainers}). */
+  async containersOf(docker: Dockerode, service: ServiceRecord): Promise<ContainerRow[]> {
     try {
-      const rows = (await Promise.all(lists)).flat()
-      return [...new Map(rows.map((r) => [r.Id, r])).values()]
+      return (await listServiceContainers(docker, [service])).get(service.id) ?? []
     } catch (err) {
       throw mapDockerError(err, `containers of ${service.name}`)
     }

@@ -4,6 +4,7 @@ import type { DockerEvent } from '../../infra/docker'
 import type { Logger } from '../../infra/logging/logger'
 import type { HostConnections } from '../hosts/host-connections'
 import type { ProjectStore, ServiceRecord } from './project-store'
+import { listServiceContainers } from './service-containers'
 import { forEachLimited } from '../shared/limited'
 import {
   observationFromInspect,
@@ -78,7 +79,7 @@ export class ServiceStatusTracker {
     try {
       const seq = ++this.readSeq
       const docker = await this.connections.get(hostId).docker(5_000)
-      this.set([service.id], await this.inspectAll(docker, hostId, await this.listOwned(docker, [service])), seq)
+      this.set([service], await this.inspectAll(docker, hostId, await listServiceContainers(docker, [service])), seq)
     } catch (err) {
       this.log.debug({ serviceId: service.id, err: (err as Error).message }, 'service status refresh failed')
     }
@@ -112,9 +113,8 @@ export class ServiceStatusTracker {
     const services = this.store.servicesOnHost(hostId)
     if (services.length === 0) return
     const seq = ++this.readSeq
-    const ids = services.map((s) => s.id)
     const docker = await this.connections.get(hostId).docker(5_000)
-    const owned = await this.listOwned(docker, services)
+    const owned = await listServiceContainers(docker, services)
     const fromRows = new Map<string, ContainerObservation[]>()
     for (const [owner, rows] of owned) {
       const before = this.observed.get(owner)?.container ?? null
@@ -123,31 +123,11 @@ export class ServiceStatusTracker {
         rows.map((row) => observationFromRow(row, before)),
       )
     }
-    this.set(ids, fromRows, seq)
+    this.set(services, fromRows, seq)
     void this.inspectAll(docker, hostId, owned).then(
-      (found) => this.set(ids, found, seq),
+      (found) => this.set(services, found, seq),
       (err: unknown) => this.log.debug({ hostId, err: (err as Error).message }, 'service details read failed'),
     )
-  }
-
-  /** One list by label (and by recorded id for adopted containers): each service's container rows. */
-  private async listOwned(docker: Dockerode, services: ServiceRecord[]): Promise<Map<string, ContainerRow[]>> {
-    const byId = new Map(services.filter((s) => s.containerId).map((s) => [s.containerId!, s.id]))
-    const wanted = new Set(services.map((s) => s.id))
-    const labelFilter = services.length === 1 ? [`${LABELS.service}=${services[0]!.id}`] : [LABELS.service]
-    const lists = [docker.listContainers({ all: true, filters: { label: labelFilter } })]
-    const adopted = services.filter((s) => s.origin === 'adopted' && s.containerId).map((s) => s.containerId!)
-    if (adopted.length > 0) lists.push(docker.listContainers({ all: true, filters: { id: adopted } }))
-    const rows = (await Promise.all(lists)).flat() as ContainerRow[]
-    const owned = new Map<string, ContainerRow[]>()
-    const seen = new Set<string>()
-    for (const row of rows) {
-      const owner = row.Labels?.[LABELS.service] ?? byId.get(row.Id)
-      if (!owner || !wanted.has(owner) || seen.has(row.Id)) continue
-      seen.add(row.Id)
-      owned.set(owner, [...(owned.get(owner) ?? []), row])
-    }
-    return owned
   }
 
   /** An inspect per container: everything the status shows. */
@@ -195,14 +175,13 @@ export class ServiceStatusTracker {
     return digest
   }
 
-  private set(serviceIds: string[], found: Map<string, ContainerObservation[]>, seq: number): void {
+  private set(services: ServiceRecord[], found: Map<string, ContainerObservation[]>, seq: number): void {
     if (this.disposed) return
     const changed: string[] = []
-    for (const id of serviceIds) {
+    for (const { id, containerId } of services) {
       if ((this.appliedSeq.get(id) ?? 0) > seq) continue
       this.appliedSeq.set(id, seq)
-      const record = this.store.service(id)
-      const container = pickContainer(found.get(id) ?? [], record?.containerId ?? null)
+      const container = pickContainer(found.get(id) ?? [], containerId)
       const before = this.observed.get(id)
       const next: Observed = { container, live: true }
       if (!before || JSON.stringify(before) !== JSON.stringify(next)) changed.push(id)
@@ -230,9 +209,8 @@ export class ServiceStatusTracker {
     const labelled = event.Actor?.Attributes?.[LABELS.service]
     const serviceIds = new Set<string>()
     if (labelled) serviceIds.add(labelled)
-    for (const service of this.store.servicesOnHost(hostId)) {
-      if (service.containerId === containerId) serviceIds.add(service.id)
-    }
+    // An adopted container carries no label of ours: it is known by the id glinrdock recorded.
+    else if (containerId) for (const id of this.store.serviceIdsByContainer(hostId, containerId)) serviceIds.add(id)
     if (serviceIds.size === 0) return
     let pending = this.pending.get(hostId)
     if (!pending) this.pending.set(hostId, (pending = new Set()))
@@ -253,12 +231,8 @@ export class ServiceStatusTracker {
     try {
       const seq = ++this.readSeq
       const docker = await this.connections.get(hostId).docker(5_000)
-      const found = await this.inspectAll(docker, hostId, await this.listOwned(docker, services))
-      this.set(
-        services.map((s) => s.id),
-        found,
-        seq,
-      )
+      const found = await this.inspectAll(docker, hostId, await listServiceContainers(docker, services))
+      this.set(services, found, seq)
     } catch (err) {
       this.log.warn({ hostId, err: (err as Error).message }, 'could not refresh service status')
     }
