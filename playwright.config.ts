@@ -8,7 +8,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/fixtures/chromium'
 export default defineConfig({
   testDir: './e2e',
   testMatch: '**/*.e2e.ts',
-  globalSetup: './e2e/fixtures/temp-root.ts',
+  globalSetup: './e2e/fixtures/e2e-setup.ts',
   workers: 1,
   timeout: 60_000,
   reporter: [['list']],

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
@@ -20,29 +19,6 @@ async function axeFindings(page: Page, dialog = false): Promise<string[]> {
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-}
-
-/**
- * The test bed's engine shares this machine's network namespace: a container's veth pair and a project's
- * bridge change the host's addresses (IPv6 link-local ones a moment after they appear), and Chromium answers
- * an address change by failing the requests in flight with ERR_NETWORK_CHANGED. Before the page loads a
- * view's code, the spec waits until the addresses have stayed the same for a second.
- */
-async function hostNetworkSettled(): Promise<void> {
-  // `ip` warns on stderr when the list changed while it read it: exactly what is being waited out.
-  const addresses = (): string =>
-    execFileSync('ip', ['-o', 'addr'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
-  let last = addresses()
-  let stableSince = Date.now()
-  const deadline = Date.now() + 15_000
-  while (Date.now() - stableSince < 1_000 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 200))
-    const now = addresses()
-    if (now !== last) {
-      last = now
-      stableSince = Date.now()
-    }
-  }
 }
 
 const projectContainers = (env: TestbedEnv, projectId: string): string[] =>
@@ -154,7 +130,6 @@ test('a project is created, a service added and started, its logs read on its pa
     expect(dockerCli(env, ['volume', 'ls', '-q', '--filter', `name=^${volume}$`])).toBe(volume)
     await shot(page, '06-project-running')
     expect(await axeFindings(page), 'project page').toEqual([])
-    await hostNetworkSettled()
 
     await row.getByRole('button', { name: 'Open service web' }).click()
     await expect(page.getByTestId('service-name')).toHaveText('web')
@@ -226,7 +201,6 @@ test('a compose file is previewed with every warning before anything is stored, 
   const hostId = await addLocalHost(serve, env)
   let projectId: string | undefined
   try {
-    await hostNetworkSettled()
     await signIn(page, serve)
     projectId = await createProject(page, project)
 
