@@ -29,4 +29,10 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   registry_auth_failed: 422,
   port_conflict: 409,
   no_image: 409,
+  // Outcomes of jobs, like interrupted; should a request fail with one it is about the repository or the engine's
+  // build, which the caller fixes: a bad gateway for an unreachable repository, the build's own refusal as 422.
+  git_failed: 502,
+  build_failed: 422,
+  unhealthy: 409,
+  image_gone: 409,
 }

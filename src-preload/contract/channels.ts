@@ -72,6 +72,19 @@ export const REQUEST_METHODS = [
   'services.stop',
   'services.restart',
   'services.logs',
+  'cicd.build',
+  'cicd.builds',
+  'cicd.buildGet',
+  'cicd.buildLogs',
+  'cicd.deploy',
+  'cicd.rollback',
+  'cicd.rollbackPreview',
+  'cicd.deployments',
+  'cicd.deploymentGet',
+  'settings.get',
+  'settings.update',
+  'notifications.list',
+  'notifications.markRead',
 ] as const
 
 export const EVENT_NAMES = [
@@ -83,6 +96,8 @@ export const EVENT_NAMES = [
   'jobs.changed',
   'registries.changed',
   'projects.changed',
+  'cicd.changed',
+  'notifications.new',
 ] as const
 
 /** Long-lived subscriptions with parameters (a log follow, a stats feed, a terminal), each with its own id. */
@@ -92,6 +107,7 @@ export const STREAM_NAMES = [
   'containers.exec',
   'hosts.metrics',
   'jobs.log',
+  'builds.log',
 ] as const
 
 export type RequestMethod = (typeof REQUEST_METHODS)[number]

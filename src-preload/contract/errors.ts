@@ -28,6 +28,14 @@ export const ERROR_CODES = [
   'port_conflict',
   /** A service has no image to run yet: a git service before its first build. */
   'no_image',
+  /** Cloning, fetching or listing a git repository failed (unreachable, unknown ref, credentials refused). */
+  'git_failed',
+  /** The engine refused or failed an image build; the message is the engine's (often a Dockerfile step's). */
+  'build_failed',
+  /** A new container did not become healthy: the deployment failed and the previous one serves again. */
+  'unhealthy',
+  /** A rollback's image is no longer on the engine (pruned or removed); rebuilding its commit brings it back. */
+  'image_gone',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

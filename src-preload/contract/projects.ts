@@ -32,6 +32,8 @@ export const LABELS = {
   project: 'io.glinrdock.project',
   service: 'io.glinrdock.service',
   specHash: 'io.glinrdock.spec-hash',
+  /** The deployment that made the container (not part of the spec hash: the same spec may be deployed again). */
+  deployment: 'io.glinrdock.deployment',
 } as const
 
 /** Go's `time.ParseDuration` units, as compose and the engine's health checks take them: `30s`, `1m30s`, `500ms`. */
@@ -173,7 +175,10 @@ export const ContainerUser = z
   .max(64)
   .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/, 'Not a user (name, uid, or uid:gid)')
 
-/** Built by the builds issue; for now a git service is stored and shown, and has no image yet. */
+/**
+ * Where a service's image is built from. URLs: https, ssh (also scp-like `git@host:repo`), git, or an absolute
+ * path on the machine glinrdock runs on; never `ext::` or `file::`-style transports, nor anything starting with `-`.
+ */
 export const GitSource = z
   .object({
     url: z
@@ -181,14 +186,34 @@ export const GitSource = z
       .min(1)
       .max(2048)
       .regex(
-        /^(https:\/\/|ssh:\/\/|git:\/\/|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:)[^\s\0]+$/,
-        'Not a git URL (https, ssh, git)',
+        /^(https:\/\/|ssh:\/\/|git:\/\/|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:(?!-)|\/)[^\s\0]+$/,
+        'Not a git URL (https, ssh, git, or an absolute path)',
       ),
     ref: z
       .string()
       .min(1)
       .max(255)
       .regex(/^(?!-)(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._/-]+(?<![./])$/, 'Not a branch, tag or commit'),
+    /** A build stage (`docker build --target`). */
+    target: z
+      .string()
+      .max(128)
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Not a build stage name')
+      .optional(),
+    /** Build arguments (`--build-arg`); not secret: they end up in the image's history. */
+    buildArgs: z
+      .record(
+        EnvKey,
+        z
+          .string()
+          .max(4096)
+          .regex(/^[^\0]*$/, 'A build argument may not contain NUL'),
+      )
+      .optional(),
+    /** Follow the branch with `git ls-remote` (for servers GitHub cannot reach) and build each new commit. */
+    poll: z.boolean().optional(),
+    /** Seconds between two polls (jittered); 60 when unset. */
+    pollIntervalSeconds: z.number().int().min(15).max(86_400).optional(),
     context: z
       .string()
       .max(1024)
@@ -370,6 +395,16 @@ export const ServiceStatus = z.object({
 })
 export type ServiceStatus = z.infer<typeof ServiceStatus>
 
+/** The image a successful deployment (or rollback) pinned by id: the container runs it instead of `spec.image`. */
+export const ServiceRelease = z.object({
+  deploymentId: z.string(),
+  imageId: z.string(),
+  /** The tag it was deployed as (may since point elsewhere, or be gone: the id is what runs). */
+  imageTag: z.string(),
+  commit: z.string().nullable(),
+})
+export type ServiceRelease = z.infer<typeof ServiceRelease>
+
 export const ServiceSummary = z.object({
   id: z.string(),
   projectId: z.string(),
@@ -377,6 +412,8 @@ export const ServiceSummary = z.object({
   spec: ServiceSpec,
   /** The hash the running container must carry to match the spec. */
   specHash: z.string(),
+  /** Null until a deployment pinned an image; cleared when the user sets another `spec.image`. */
+  release: ServiceRelease.nullable().optional(),
   /** Whether glinrdock created its container, or took over an existing one. */
   origin: z.enum(['created', 'adopted']),
   desiredState: z.enum(['running', 'stopped']),

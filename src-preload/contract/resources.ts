@@ -16,6 +16,11 @@ export const ImageSummary = z.object({
   /** No tag: what `docker image prune` (without `-a`) removes once no container uses it. */
   dangling: z.boolean(),
   containers: z.array(ResourceUser),
+  /**
+   * `<project>/<service>` when the image is one of that service's last successful deployments: no prune in
+   * glinrdock removes it, and removing it by hand needs `force`.
+   */
+  protectedBy: z.string().nullable().optional(),
 })
 export type ImageSummary = z.infer<typeof ImageSummary>
 

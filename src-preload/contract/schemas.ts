@@ -52,6 +52,31 @@ import {
   VolumeSummary,
   VolumeTarget,
 } from './resources'
+import {
+  BuildIdInput,
+  BuildLog,
+  BuildLogBatch,
+  BuildLogParams,
+  BuildStarted,
+  BuildSummary,
+  CicdChanged,
+  DeployInput,
+  DeploymentDetail,
+  DeploymentIdInput,
+  DeploymentStarted,
+  DeploymentSummary,
+  MarkNotificationsReadInput,
+  NotificationItem,
+  NotificationsList,
+  NotificationsListInput,
+  RollbackInput,
+  RollbackPreview,
+  ServiceBuildsInput,
+  ServiceDeploymentsInput,
+  SettingsSummary,
+  StartBuildInput,
+  UpdateSettingsInput,
+} from './cicd'
 import { JobIdInput, JobLogBatch, JobLogParams, JobsChanged, JobsListInput, JobSummary } from './jobs'
 import { CreateRegistryInput, RegistriesChanged, RegistryIdInput, RegistrySummary } from './registries'
 import {
@@ -220,6 +245,20 @@ export const requests = {
   'services.stop': { input: StopServiceInput, output: Empty, permission: 'operate' },
   'services.restart': { input: StopServiceInput, output: Empty, permission: 'operate' },
   'services.logs': { input: ServiceLogsInput, output: LogsResult, permission: 'read' },
+  'cicd.build': { input: StartBuildInput, output: BuildStarted, permission: 'operate' },
+  'cicd.builds': { input: ServiceBuildsInput, output: z.array(BuildSummary), permission: 'read' },
+  'cicd.buildGet': { input: BuildIdInput, output: BuildSummary, permission: 'read' },
+  'cicd.buildLogs': { input: BuildIdInput, output: BuildLog, permission: 'read' },
+  'cicd.deploy': { input: DeployInput, output: DeploymentStarted, permission: 'operate' },
+  'cicd.rollback': { input: RollbackInput, output: DeploymentStarted, permission: 'operate' },
+  'cicd.rollbackPreview': { input: RollbackInput, output: RollbackPreview, permission: 'read' },
+  'cicd.deployments': { input: ServiceDeploymentsInput, output: z.array(DeploymentSummary), permission: 'read' },
+  'cicd.deploymentGet': { input: DeploymentIdInput, output: DeploymentDetail, permission: 'read' },
+  'settings.get': { input: Empty, output: SettingsSummary, permission: 'read' },
+  // The webhook secret and the git key decide what gets built and deployed: admin only.
+  'settings.update': { input: UpdateSettingsInput, output: SettingsSummary, permission: 'admin' },
+  'notifications.list': { input: NotificationsListInput, output: NotificationsList, permission: 'read' },
+  'notifications.markRead': { input: MarkNotificationsReadInput, output: Empty, permission: 'read' },
 } as const satisfies Record<RequestMethod, RequestSpec>
 
 interface EventSpec {
@@ -237,6 +276,8 @@ export const events = {
   'jobs.changed': { payload: JobsChanged, permission: 'read' },
   'registries.changed': { payload: RegistriesChanged, permission: 'read' },
   'projects.changed': { payload: ProjectsChanged, permission: 'read' },
+  'cicd.changed': { payload: CicdChanged, permission: 'read' },
+  'notifications.new': { payload: NotificationItem, permission: 'read' },
 } as const satisfies Record<EventName, EventSpec>
 
 interface StreamSpec {
@@ -254,6 +295,7 @@ export const streams = {
   'containers.exec': { params: ExecParams, data: ExecOutput, input: ExecInput, permission: 'admin' },
   'hosts.metrics': { params: HostMetricsParams, data: HostMetrics, input: null, permission: 'read' },
   'jobs.log': { params: JobLogParams, data: JobLogBatch, input: null, permission: 'read' },
+  'builds.log': { params: BuildLogParams, data: BuildLogBatch, input: null, permission: 'read' },
 } as const satisfies Record<StreamName, StreamSpec>
 
 export type RequestInput<M extends RequestMethod> = z.input<(typeof requests)[M]['input']>

@@ -76,7 +76,23 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
   },
   no_image: {
     sentence: 'This service has no image to run yet.',
-    next: 'Give it an image, or build it from its git source once builds are available.',
+    next: 'Give it an image, or build it from its git source first (Build & deploy).',
+  },
+  git_failed: {
+    sentence: 'The git repository could not be read.',
+    next: 'Check the URL and ref, and that this machine can reach the repository with your git or ssh credentials.',
+  },
+  build_failed: {
+    sentence: 'The image build failed on the engine.',
+    next: 'Open the build log for the failing step, fix it in the repository, and build again.',
+  },
+  unhealthy: {
+    sentence: 'The new version did not become healthy, so the previous one keeps serving.',
+    next: 'Open the deployment to read the health check output and the container’s last log lines.',
+  },
+  image_gone: {
+    sentence: 'The image of that deployment is no longer on the engine.',
+    next: 'Rebuild its commit, then roll back again.',
   },
 }
 
