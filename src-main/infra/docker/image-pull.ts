@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http'
 import type Dockerode from 'dockerode'
 import { AppError, isAppError } from '../../core/shared/app-error'
 import { mapDockerError } from './docker-errors'
+import { readErrorMessage, readJsonLines } from './json-lines'
 import { ProgressReporter, PullTracker, type PullLine, type PullOutcome, type PullProgress } from './pull-progress'
 
 export type { PullOutcome, PullProgress } from './pull-progress'
@@ -50,8 +51,6 @@ const AUTH_FAILURE =
 const EVERY_STATUS: Record<number, true> = Object.fromEntries(
   Array.from({ length: 500 }, (_, i) => [i + 100, true] as const),
 )
-const MAX_LINE_BYTES = 1024 * 1024
-const MAX_ERROR_BODY_BYTES = 64 * 1024
 
 /**
  * `POST /images/create` on any engine, with optional registry credentials, progress as one percentage, and every
@@ -73,14 +72,19 @@ export async function pullImage(
   try {
     const res = await dialPull(docker, request, signal)
     if (res.statusCode !== 200) {
-      throw pullFailure(res.statusCode ?? 500, await readMessage(res), request, image)
+      throw pullFailure(res.statusCode ?? 500, await readErrorMessage(res), request, image)
     }
-    await readLines(res, signal, (line) => {
-      const failure = line.errorDetail?.message ?? line.error
-      if (failure !== undefined) throw pullFailure(200, failure, request, image)
-      tracker.apply(line)
-      reporter.report(tracker.progress())
-    })
+    await readJsonLines<PullLine>(
+      res,
+      signal,
+      (line) => {
+        const failure = line.errorDetail?.message ?? line.error
+        if (failure !== undefined) throw pullFailure(200, failure, request, image)
+        tracker.apply(line)
+        reporter.report(tracker.progress())
+      },
+      'pull',
+    )
     const outcome = tracker.outcome(image)
     reporter.finish({ percent: 100, message: outcome.status })
     return outcome
@@ -134,80 +138,4 @@ function abortedError(image: string, signal: AbortSignal): AppError {
     return new AppError('internal', `Pull of ${image} took too long and was canceled`)
   }
   return new AppError('internal', `Pull of ${image} was canceled before it finished`)
-}
-
-/** An error answer's `{"message"}` (or its text), bounded. */
-function readMessage(res: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = ''
-    res.setEncoding('utf8')
-    res.on('data', (chunk: string) => {
-      if (body.length < MAX_ERROR_BODY_BYTES) body += chunk
-    })
-    res.on('end', () => {
-      try {
-        const parsed = JSON.parse(body) as { message?: unknown }
-        resolve(typeof parsed.message === 'string' ? parsed.message : body)
-      } catch {
-        resolve(body)
-      }
-    })
-    res.on('error', reject)
-  })
-}
-
-/** Splits the NDJSON stream into parsed lines; resolves at its end, rejects on abort, a cut or `onLine` throwing. */
-function readLines(res: IncomingMessage, signal: AbortSignal | undefined, onLine: (line: PullLine) => void) {
-  return new Promise<void>((resolve, reject) => {
-    let pending = ''
-    let settled = false
-    const settle = (err?: unknown): void => {
-      if (settled) return
-      settled = true
-      signal?.removeEventListener('abort', onAbort)
-      if (err === undefined) return resolve()
-      res.destroy()
-      reject(err)
-    }
-    // http.request also reacts to the signal, but a rejection here must not wait for the socket to close.
-    const onAbort = (): void => settle(signal!.reason ?? new Error('aborted'))
-    signal?.addEventListener('abort', onAbort, { once: true })
-    const handle = (text: string): void => {
-      if (text.trim() === '') return
-      let line: unknown
-      try {
-        line = JSON.parse(text)
-      } catch {
-        return // not JSON: nothing the engine meant for us to act on
-      }
-      if (typeof line === 'object' && line !== null) onLine(line as PullLine)
-    }
-    res.setEncoding('utf8')
-    res.on('data', (chunk: string) => {
-      if (settled) return
-      pending += chunk
-      try {
-        for (let nl = pending.indexOf('\n'); nl !== -1; nl = pending.indexOf('\n')) {
-          const text = pending.slice(0, nl)
-          pending = pending.slice(nl + 1)
-          handle(text)
-        }
-      } catch (err) {
-        return settle(err)
-      }
-      if (pending.length > MAX_LINE_BYTES) settle(new AppError('internal', 'The engine sent an over-long pull line'))
-    })
-    res.on('end', () => {
-      try {
-        handle(pending)
-        settle()
-      } catch (err) {
-        settle(err)
-      }
-    })
-    res.on('error', (err) => settle(err))
-    res.on('close', () => {
-      if (!res.complete) settle(new AppError('docker_unreachable', 'Docker engine unreachable: connection closed'))
-    })
-  })
 }

@@ -15,3 +15,4 @@ export { apiAtLeast, apiVersionOf, systemDf, type DiskUsage, type DiskUsageType 
 export { encodeRegistryAuth, pullImage, type PullOptions, type PullRequest, type RegistryAuth } from './image-pull'
 export { PullTracker, ProgressReporter, type PullOutcome, type PullProgress } from './pull-progress'
 export { containerOf } from './container-ref'
+export { readErrorMessage, readJsonLines } from './json-lines'
