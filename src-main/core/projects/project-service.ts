@@ -16,6 +16,7 @@ import { newId } from '../shared/ids'
 import { specHash } from './container-config'
 import type { ProjectRecord, ProjectStore, ServiceRecord, StoredSpec } from './project-store'
 import { envValues, resolvedSpec, type ServiceEnv } from './service-env'
+import { releasedSpec } from './service-release'
 import { serviceStatus } from './service-status'
 import type { ServiceStatusTracker } from './status-tracker'
 
@@ -127,6 +128,7 @@ export class ProjectService {
       hostId: project.hostId,
       spec,
       specHash: service.specHash,
+      release: service.release,
       origin: service.origin,
       desiredState: service.desiredState,
       status: serviceStatus(service, this.tracker.get(service.id)),
@@ -165,6 +167,7 @@ export class ProjectService {
         containerId: containerId ?? null,
         // An adopted container runs this very spec: nothing to apply, so nothing drifts yet.
         appliedHash: origin === 'adopted' ? hash : null,
+        release: null,
         createdAt: at,
         updatedAt: at,
       })
@@ -200,6 +203,7 @@ export class ProjectService {
       checkDependencies(input.dependsOn, known, fieldPrefix)
       // An adopted container has its bind mounts already: adopting it grants nothing new.
       if (origin !== 'adopted') checkBinds(input.volumes, role, fieldPrefix)
+      checkLocalRepository(input.git, role, fieldPrefix)
     }
     return project
   }
@@ -227,11 +231,15 @@ export class ProjectService {
     if (candidate.data.dependsOn.includes(service.name))
       throw new AppError('validation', 'A service cannot depend on itself', 'dependsOn')
     if (input.volumes) checkBinds(input.volumes, role, '')
+    if (input.git) checkLocalRepository(input.git, role, '')
     const { projectId: _p, ...parsed } = candidate.data
     const { stored, values } = splitSpec({ ...parsed, name: service.name }, storedValues)
-    const hash = specHash(project, service.id, resolvedSpec(stored, values))
+    // A new image is the user's choice of what to run: the image a deployment pinned no longer applies.
+    const clearRelease = service.release !== null && stored.image !== service.spec.image
+    const release = clearRelease ? null : service.release
+    const hash = specHash(project, service.id, releasedSpec(resolvedSpec(stored, values), release))
     const sealed = await this.env.seal(service.id, values)
-    if (!this.store.updateSpec(service.id, stored, sealed, hash, this.now().toISOString()))
+    if (!this.store.updateSpec(service.id, stored, sealed, hash, this.now().toISOString(), clearRelease))
       throw new AppError('not_found', `No service with id ${service.id}`)
     const updated = this.service(service.id)
     const summary = await this.summary(updated, project)
@@ -301,6 +309,19 @@ function checkBinds(volumes: { type: string }[], role: Role, prefix: string): vo
       'forbidden',
       'Only an admin may give a service a bind mount (it exposes host files)',
       `${prefix}volumes.${index}`,
+    )
+}
+
+/**
+ * A repository given as a path is read from the disk of the machine glinrdock runs on (a server, in headless
+ * mode) and sent to an engine as a build context: like a bind mount, a decision for an admin.
+ */
+function checkLocalRepository(git: { url: string } | null | undefined, role: Role, prefix: string): void {
+  if (git?.url.startsWith('/') && role !== 'admin')
+    throw new AppError(
+      'forbidden',
+      'Only an admin may build from a repository path on this machine (it reads local files)',
+      `${prefix}git.url`,
     )
 }
 

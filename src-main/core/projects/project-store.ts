@@ -11,6 +11,14 @@ export interface ProjectRecord {
 /** The spec as stored: env entries without values (those are in `sealedEnv`). */
 export type StoredSpec = Omit<ServiceSpec, 'env'> & { env: { key: string; secret: boolean }[] }
 
+/** The image a successful deployment pinned (by id): the container is planned with it instead of `spec.image`. */
+export interface ServiceRelease {
+  deploymentId: string
+  imageId: string
+  imageTag: string
+  commit: string | null
+}
+
 export interface ServiceRecord {
   id: string
   projectId: string
@@ -23,7 +31,19 @@ export interface ServiceRecord {
   desiredState: 'running' | 'stopped'
   containerId: string | null
   appliedHash: string | null
+  release: ServiceRelease | null
   createdAt: string
+  updatedAt: string
+}
+
+/** What a finished deployment writes onto its service, in one statement. */
+export interface AppliedRelease {
+  release: ServiceRelease
+  containerId: string
+  specHash: string
+  /** A rollback restores the snapshot's spec and env onto the service (sealed for `services:<id>:env`). */
+  spec?: StoredSpec
+  sealedEnv?: string
   updatedAt: string
 }
 
@@ -45,6 +65,10 @@ interface ServiceRow {
   desired_state: 'running' | 'stopped'
   container_id: string | null
   applied_hash: string | null
+  release_deployment_id: string | null
+  release_image_id: string | null
+  release_image_tag: string | null
+  release_commit: string | null
   created_at: string
   updated_at: string
 }
@@ -67,6 +91,15 @@ const toService = (row: ServiceRow): ServiceRecord => ({
   desiredState: row.desired_state,
   containerId: row.container_id,
   appliedHash: row.applied_hash,
+  release:
+    row.release_deployment_id && row.release_image_id
+      ? {
+          deploymentId: row.release_deployment_id,
+          imageId: row.release_image_id,
+          imageTag: row.release_image_tag ?? row.release_image_id,
+          commit: row.release_commit,
+        }
+      : null,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 })
@@ -164,11 +197,47 @@ export class ProjectStore {
     })()
   }
 
-  updateSpec(id: string, spec: StoredSpec, sealedEnv: string, specHash: string, updatedAt: string): boolean {
+  /** `clearRelease`: the user chose another image, so the one a deployment pinned no longer counts. */
+  updateSpec(
+    id: string,
+    spec: StoredSpec,
+    sealedEnv: string,
+    specHash: string,
+    updatedAt: string,
+    clearRelease = false,
+  ): boolean {
+    const release = clearRelease
+      ? ', release_deployment_id = NULL, release_image_id = NULL, release_image_tag = NULL, release_commit = NULL'
+      : ''
     return (
       this.db
-        .prepare('UPDATE services SET spec = ?, sealed_env = ?, spec_hash = ?, updated_at = ? WHERE id = ?')
+        .prepare(`UPDATE services SET spec = ?, sealed_env = ?, spec_hash = ?, updated_at = ?${release} WHERE id = ?`)
         .run(JSON.stringify(spec), sealedEnv, specHash, updatedAt, id).changes > 0
+    )
+  }
+
+  /** A deployment's outcome on its service: the release, the container it made run, and (rollback) the spec. */
+  applyRelease(id: string, applied: AppliedRelease): boolean {
+    const { release } = applied
+    const withSpec = applied.spec !== undefined && applied.sealedEnv !== undefined
+    return (
+      this.db
+        .prepare(
+          `UPDATE services SET release_deployment_id = ?, release_image_id = ?, release_image_tag = ?,
+             release_commit = ?, container_id = ?, applied_hash = ?, spec_hash = ?, desired_state = 'running'
+             ${withSpec ? ', spec = ?, sealed_env = ?, updated_at = ?' : ''} WHERE id = ?`,
+        )
+        .run(
+          release.deploymentId,
+          release.imageId,
+          release.imageTag,
+          release.commit,
+          applied.containerId,
+          applied.specHash,
+          applied.specHash,
+          ...(withSpec ? [JSON.stringify(applied.spec), applied.sealedEnv, applied.updatedAt] : []),
+          id,
+        ).changes > 0
     )
   }
 

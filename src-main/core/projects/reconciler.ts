@@ -9,6 +9,7 @@ import { planContainer } from './container-config'
 import type { ProjectRecord, ProjectStore, ServiceRecord } from './project-store'
 import type { ServiceEnv } from './service-env'
 import { listServiceContainers } from './service-containers'
+import { effectiveImage, releasedSpec } from './service-release'
 import type { ContainerRow } from './service-status'
 
 export interface DeployContext {
@@ -47,10 +48,10 @@ export class ServiceReconciler {
   }
 
   async deploy(project: ProjectRecord, service: ServiceRecord, ctx: DeployContext): Promise<void> {
-    if (!service.spec.image) {
-      throw new AppError('no_image', `${service.name} has no image yet: it is built from git, which comes with builds`)
+    if (!effectiveImage(service)) {
+      throw new AppError('no_image', `${service.name} has no image yet: build it from git and deploy the build first`)
     }
-    const spec = await this.env.resolve(service)
+    const spec = releasedSpec(await this.env.resolve(service), service.release)
     const plan = planContainer({ id: project.id, name: project.name }, service.id, spec)
     const docker = await this.docker(project.hostId)
     if (!ctx.shared?.networkReady) await this.ensureNetwork(docker, project)
@@ -66,6 +67,8 @@ export class ServiceReconciler {
     if (keep) {
       ctx.log(`${plan.name} already matches its spec`)
       for (const extra of existing) if (extra.Id !== keep.Id) await removeContainer(docker, extra.Id)
+      // A deployment cut short (glinrdock stopped mid-swap) can leave it under the name it was moved aside to.
+      if (keep.Names?.[0]?.replace(/^\//, '') !== plan.name) await renameContainer(docker, keep.Id, plan.name)
       if (keep.State !== 'running') {
         await startContainer(docker, keep.Id, service, project)
         ctx.log(`Started ${plan.name}`)
@@ -196,7 +199,7 @@ export class ServiceReconciler {
   }
 
   /** Named volumes the spec mounts, created with the project's label when missing (so a removal can tell ours). */
-  private async ensureVolumes(
+  async ensureVolumes(
     docker: Dockerode,
     project: ProjectRecord,
     spec: { volumes: { type: string; source?: string }[] },
@@ -227,7 +230,8 @@ export class ServiceReconciler {
     return pending
   }
 
-  private async ensureImage(hostId: string, docker: Dockerode, image: string, ctx: DeployContext): Promise<void> {
+  /** The image on the engine, pulled with the stored registry logins when it is missing. */
+  async ensureImage(hostId: string, docker: Dockerode, image: string, ctx: DeployContext): Promise<void> {
     try {
       await docker.getImage(image).inspect()
       ctx.log(`Image ${image} is present`)
@@ -244,12 +248,12 @@ export class ServiceReconciler {
   }
 }
 
-function checkAborted(signal: AbortSignal): void {
+export function checkAborted(signal: AbortSignal): void {
   if (!signal.aborted) return
   throw signal.reason instanceof AppError ? signal.reason : new AppError('internal', 'Deploy canceled')
 }
 
-async function createContainer(docker: Dockerode, name: string, body: Record<string, unknown>): Promise<string> {
+export async function createContainer(docker: Dockerode, name: string, body: Record<string, unknown>): Promise<string> {
   try {
     const container = await docker.createContainer({ ...body, name } as Dockerode.ContainerCreateOptions)
     return container.id
@@ -266,7 +270,7 @@ async function createContainer(docker: Dockerode, name: string, body: Record<str
   }
 }
 
-async function startContainer(
+export async function startContainer(
   docker: Dockerode,
   id: string,
   service: ServiceRecord,
@@ -290,7 +294,15 @@ async function startContainer(
   }
 }
 
-async function removeContainer(docker: Dockerode, id: string): Promise<void> {
+export async function renameContainer(docker: Dockerode, id: string, name: string): Promise<void> {
+  try {
+    await docker.getContainer(id).rename({ name })
+  } catch (err) {
+    throw mapDockerError(err, `container ${id.slice(0, 12)}`)
+  }
+}
+
+export async function removeContainer(docker: Dockerode, id: string): Promise<void> {
   const container = docker.getContainer(id)
   try {
     await container.stop({ t: STOP_TIMEOUT_SECONDS })

@@ -8,6 +8,7 @@ import { startLevels, stopLevels } from './dependency-order'
 import type { ProjectRecord, ServiceRecord } from './project-store'
 import type { ProjectService } from './project-service'
 import type { ServiceReconciler } from './reconciler'
+import { effectiveImage } from './service-release'
 import type { ServiceStatusTracker } from './status-tracker'
 
 export const SERVICE_DEPLOY_JOB = 'service.deploy'
@@ -77,7 +78,7 @@ export class ServiceLifecycle {
 
   deployService(service: ServiceRecord): { jobId: string } {
     const project = this.projects.projectOf(service)
-    if (!service.spec.image) throw noImage(service)
+    if (!effectiveImage(service)) throw noImage(service)
     const job = this.jobs.enqueue({
       kind: SERVICE_DEPLOY_JOB,
       hostId: project.hostId,
@@ -88,12 +89,27 @@ export class ServiceLifecycle {
     return { jobId: job.id }
   }
 
+  /**
+   * Brings a service whose deployment was cut short back to what it should run (its release, kept when the
+   * deployment did not finish), as a deploy job; nothing for a service meant to be stopped, or one gone since.
+   */
+  recover(serviceId: string): void {
+    let service: ServiceRecord
+    try {
+      service = this.projects.service(serviceId)
+    } catch {
+      return
+    }
+    if (service.desiredState !== 'running' || !effectiveImage(service)) return
+    this.deployService(service)
+  }
+
   deployProject(projectId: string): { jobId: string } {
     const project = this.projects.project(projectId)
     const services = this.projects.records(projectId)
     // Refused now rather than failing in the job: an order that cannot exist, or a service with nothing to run.
     inOrder(services, startLevels)
-    const missing = services.find((s) => !s.spec.image)
+    const missing = services.find((s) => !effectiveImage(s))
     if (missing) throw noImage(missing)
     const job = this.jobs.enqueue({
       kind: PROJECT_DEPLOY_JOB,
@@ -108,7 +124,7 @@ export class ServiceLifecycle {
   async start(serviceId: string): Promise<ServiceStartResult> {
     const service = this.projects.service(serviceId)
     const project = this.projects.projectOf(service)
-    if (!service.spec.image) throw noImage(service)
+    if (!effectiveImage(service)) throw noImage(service)
     await this.tracker.ready(project.hostId)
     const container = this.tracker.get(service.id)?.container
     if (container && this.matches(service, container.labels, container.id)) {
@@ -230,4 +246,4 @@ function inOrder(
 }
 
 const noImage = (service: ServiceRecord): AppError =>
-  new AppError('no_image', `${service.name} has no image yet: it is built from git, which comes with builds`)
+  new AppError('no_image', `${service.name} has no image yet: build it from git and deploy the build first`)

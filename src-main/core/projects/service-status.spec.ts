@@ -13,6 +13,7 @@ const record = (over: Partial<ServiceRecord> = {}): ServiceRecord => ({
   desiredState: 'running',
   containerId: 'c1',
   appliedHash: 'hash-now',
+  release: null,
   createdAt: '2026-12-01T00:00:00Z',
   updatedAt: '2026-12-01T00:00:00Z',
   ...over,
@@ -57,6 +58,14 @@ describe('serviceStatus', () => {
     ).toEqual(['stopped'])
     expect(kinds(serviceStatus(record(), { container: null, live: true }))).toEqual(['removed'])
     expect(kinds(serviceStatus(record(), { container: container({ id: 'c2' }), live: true }))).toEqual(['replaced'])
+  })
+
+  it('does not call the container of a deployment in progress a replacement', () => {
+    const swapping = container({
+      id: 'c2',
+      labels: { 'io.glinrdock.spec-hash': 'hash-now', 'io.glinrdock.deployment': 'd00000000001' },
+    })
+    expect(kinds(serviceStatus(record(), { container: swapping, live: true }))).toEqual([])
   })
 
   it('reports no drift for a container stopped through glinrdock, nor a removal it cannot see', () => {

@@ -138,7 +138,9 @@ export function serviceStatus(record: ServiceRecord, observed: Observed | undefi
   const carried = container.labels[LABELS.specHash] ?? (record.origin === 'adopted' ? record.appliedHash : null)
   if (deployed && carried !== record.specHash)
     drift.push({ kind: 'spec_changed', message: 'The spec changed since it was deployed; re-apply to recreate it' })
-  if (deployed && record.containerId !== null && container.id !== record.containerId)
+  // A container a glinrdock deployment made is no replacement from outside: it is the swap in progress.
+  const swapping = container.labels[LABELS.deployment] !== undefined
+  if (deployed && record.containerId !== null && container.id !== record.containerId && !swapping)
     drift.push({
       kind: 'replaced',
       message: `Container ${shortId(container.id)} replaced ${shortId(record.containerId)} outside glinrdock`,
