@@ -2,11 +2,23 @@
  * The Electron shell: window, tray, safeStorage and ipcMain wiring. Everything stateful lives in the
  * core (built by bootstrap.ts), which never imports electron and is tested under plain Node.
  */
-import { app, BrowserWindow, dialog, Menu, nativeImage, safeStorage, session, shell, Tray } from 'electron'
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  Menu,
+  nativeImage,
+  safeStorage,
+  session,
+  shell,
+  Tray,
+  type MenuItemConstructorOptions,
+} from 'electron'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createCore, type Core } from './bootstrap'
+import { ElectronDesktopNotifier } from './desktop-notifier'
 import { createLogger } from './infra/logging/logger'
 import { createSafeStorageWrapper } from './infra/secrets/safe-storage-wrapper'
 import { registerElectronIpc } from './ipc/electron-ipc'
@@ -70,20 +82,43 @@ function showWindow(): void {
   mainWindow.focus()
 }
 
+const trayBaseMenu = (): MenuItemConstructorOptions[] => [
+  { label: 'Open glinrdock', click: showWindow },
+  { type: 'separator' },
+  { label: 'Quit', click: () => app.quit() },
+]
+
 function createTray(): Tray {
   const icon = nativeImage.createFromPath(join(__dirname, '../../resources/tray.png'))
   const t = new Tray(icon)
   t.setToolTip('glinrdock')
-  t.setContextMenu(
-    Menu.buildFromTemplate([
-      { label: 'Open glinrdock', click: showWindow },
-      { type: 'separator' },
-      { label: 'Quit', click: () => app.quit() },
-    ]),
-  )
+  t.setContextMenu(Menu.buildFromTemplate(trayBaseMenu()))
   t.on('click', showWindow)
   return t
 }
+
+/** The tray's "Roll back": confirmed first (it replaces what runs), then the same request the renderer makes. */
+async function confirmRollback(serviceId: string): Promise<void> {
+  const { response } = await dialog.showMessageBox({
+    type: 'question',
+    buttons: ['Roll back', 'Cancel'],
+    defaultId: 1,
+    cancelId: 1,
+    message: 'Roll this service back to its previous successful deployment?',
+  })
+  if (response !== 0 || !core) return
+  const result = await core.dispatcher.call('cicd.rollback', { serviceId }, { role: 'admin', actor: 'desktop' })
+  if (!result.ok) dialog.showErrorBox('Rollback not started', result.error.message)
+}
+
+const desktopNotifier = new ElectronDesktopNotifier({
+  showWindow: () => {
+    showWindow()
+    return mainWindow!
+  },
+  baseMenu: trayBaseMenu,
+  rollback: (serviceId) => void confirmRollback(serviceId),
+})
 
 function hardenSessions(): void {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
@@ -108,6 +143,7 @@ async function start(): Promise<void> {
     logger,
     keyWrapper: () => createSafeStorageWrapper(safeStorage, process.platform),
     nativeBinding: existsSync(electronSqlite) ? electronSqlite : undefined,
+    desktopNotifier,
   })
   disposeIpc = registerElectronIpc({
     dispatcher: core.dispatcher,
@@ -115,6 +151,7 @@ async function start(): Promise<void> {
     isTrustedSender: createSenderCheck(() => (mainWindow ? [mainWindow.webContents] : []), isAppUrl),
   })
   tray = createTray()
+  desktopNotifier.attachTray(tray)
   showWindow()
 }
 

@@ -11,6 +11,9 @@ import {
   EDGE_SPECS,
   HOSTILE_COMPOSE,
   UNPULLABLE_IMAGE,
+  webhookDelivery,
+  webhookEvent,
+  webhookPayload,
   type FuzzContext,
   type FuzzRequest,
   type Role,
@@ -19,6 +22,7 @@ import { rawRequest } from '../../e2e/fixtures/raw-http'
 import { rawWebSocket } from '../../e2e/fixtures/raw-ws'
 import { startServe, type ServeProcess } from '../../e2e/fixtures/serve-process'
 import { dockerCli, testbedEnv, type TestbedEnv } from '../../e2e/fixtures/testbed-env'
+import { githubSignature } from '../core/webhooks/signature'
 
 /**
  * Property: whatever arrives, from any role or none, the server stays up, answers below 500 (a 502
@@ -34,7 +38,7 @@ const RUNS = Number(process.env.GLINRDOCK_FUZZ_RUNS ?? 400)
 const LOG = process.env.GLINRDOCK_FUZZ_LOG
 const UNREACHABLE = new Set(['docker_unreachable', 'host_unreachable'])
 const MUTATING_METHODS =
-  /^(tokens\.(create|revoke)|hosts\.(create|remove|replaceHostKey)|containers\.(start|stop|restart|remove)|secrets\.consent|projects\.(create|remove|start|stop|composeImport|adopt)|services\.(create|update|remove|start|stop|restart))$/
+  /^(tokens\.(create|revoke)|hosts\.(create|remove|replaceHostKey)|containers\.(start|stop|restart|remove)|secrets\.consent|projects\.(create|remove|start|stop|composeImport|adopt)|services\.(create|update|remove|start|stop|restart)|settings\.update)$/
 /** The roles that may write (`operate` or `admin`); the others must never change the store. */
 const WRITERS = new Set<Role>(['deployer', 'admin'])
 const PROJECT_LABEL = 'io.glinrdock.project'
@@ -79,6 +83,8 @@ function stored(): string {
       `hosts:${ids('hosts').join(',')}`,
       `projects:${projects.join(',')}`,
       `services:${ids('services').join(',')}`,
+      // Sealed values change with every seal: a changed value is a write.
+      `settings:${JSON.stringify(db.prepare('SELECT key, value FROM settings ORDER BY key').all())}`,
       `files:${readdirSync(serve.dataDir).sort().join(',')}`,
     ].join(' ')
   } finally {
@@ -373,6 +379,94 @@ describe('fuzzing the headless server', () => {
     }
     expect(problems).toEqual([])
     expect(stored()).toBe(before)
+    await alive()
+    noUnhandledSince(mark)
+  })
+
+  it('answers every hostile GitHub delivery below 500: unsigned ones refused storing nothing, none building', async () => {
+    const mark = serve.output().length
+    const secret = 'gdfuzz webhook secret'
+    const set = await fetch(`${serve.url}/v1/settings`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${tokens.admin}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ githubWebhookSecret: secret }),
+    })
+    expect(set.status).toBe(200)
+    const deliveries = () => {
+      const db = new BetterSqlite3(join(serve.dataDir, 'glinrdock.db'), { readonly: true })
+      try {
+        return db.prepare('SELECT COUNT(*) FROM webhook_deliveries').pluck().get() as number
+      } finally {
+        db.close()
+      }
+    }
+    const results = new Map<string, number>()
+    await fc.assert(
+      fc.asyncProperty(
+        webhookEvent,
+        webhookDelivery,
+        fc.oneof(
+          { weight: 6, arbitrary: webhookPayload.map((p) => JSON.stringify(p)) },
+          { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
+          { weight: 1, arbitrary: fc.constantFrom('', '{', '[]', 'null', '\u0000', '{"a":' + '['.repeat(5000)) },
+        ),
+        fc.constantFrom(
+          'application/json',
+          'application/json',
+          'application/json; charset=utf-8',
+          'application/x-www-form-urlencoded',
+          'application/x-www-form-urlencoded',
+          'text/plain',
+          'application/JSON',
+          null,
+        ),
+        fc.constantFrom('valid', 'valid', 'valid', 'missing', 'wrong', 'sha1', 'upper', 'duplicate'),
+        fc.constantFrom('good', 'good', 'good', 'good', 'public', 'public', 'missing', 'duplicate'),
+        async (event, delivery, json, type, signing, hostKind) => {
+          const form = type === 'application/x-www-form-urlencoded'
+          const body = form ? `payload=${encodeURIComponent(json)}` : json
+          const valid = githubSignature(secret, Buffer.from(body))
+          const signature = {
+            valid: [valid],
+            missing: [],
+            wrong: [githubSignature('another secret', Buffer.from(body))],
+            sha1: ['sha1=' + valid.slice(7, 47)],
+            upper: ['sha256=' + valid.slice(7).toUpperCase()],
+            duplicate: [valid, 'sha256=' + '0'.repeat(64)],
+          }[signing]
+          const hosts = {
+            good: [`127.0.0.1:${serve.port}`],
+            public: ['hooks.gdfuzz.invalid'],
+            missing: [],
+            duplicate: [`127.0.0.1:${serve.port}`, 'evil.example'],
+          }[hostKind]
+          const clean = (v: string) => v.replace(/[\r\n]/g, '')
+          const headers = [
+            ...hosts.map((h) => `Host: ${h}`),
+            ...(type ? [`Content-Type: ${type}`] : []),
+            `X-GitHub-Event: ${clean(event)}`,
+            `X-GitHub-Delivery: ${clean(delivery)}`,
+            ...signature.map((s) => `X-Hub-Signature-256: ${s}`),
+            `Content-Length: ${Buffer.byteLength(body)}`,
+          ]
+          const before = deliveries()
+          const res = await rawRequest(
+            serve.port,
+            `POST /v1/webhooks/github HTTP/1.1\r\n${headers.join('\r\n')}\r\nConnection: close\r\n\r\n${body}`,
+          )
+          count(results, `${signing === 'valid' ? 'signed' : 'unsigned'}:${res.status}`)
+          expect(res.status, res.body.slice(0, 300)).toBeLessThan(500)
+          expect(res.status, 'no push of the fuzzer names a service').not.toBe(202)
+          // A header sent twice reaches Node joined: never a valid signature.
+          if (signing !== 'valid') {
+            expect([400, 401, 415, 429], res.body.slice(0, 300)).toContain(res.status)
+            expect(deliveries()).toBe(before)
+          }
+        },
+      ),
+      { seed: SEED, numRuns: Math.min(RUNS, 200), endOnFailure: true },
+    )
+    console.log(`fuzz webhook deliveries: ${histogram(results)}`)
     await alive()
     noUnhandledSince(mark)
   })

@@ -6,6 +6,7 @@ import type { ErrorBody } from '../../src-preload/contract/errors'
 import type { Core } from '../bootstrap'
 import type { Logger } from '../infra/logging/logger'
 import { registerApi, UNAUTHORIZED } from './api-routes'
+import { GITHUB_WEBHOOK_PATH, registerGithubWebhook } from './github-webhook-route'
 import { errorBodyFor, sendError } from './http-errors'
 import { authenticateRequest, createHostGuard, hostForUrl, singleHostHeader } from './request-guards'
 import { registerRenderer, securityHeaders } from './static-files'
@@ -69,6 +70,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     if (!req.raw.url?.startsWith('/')) return { code: 'validation', message: 'The request target must be a path' }
     const host = singleHostHeader(req.raw.rawHeaders)
     if (host === null) return { code: 'validation', message: 'Exactly one Host header is required' }
+    // GitHub sends whatever public name the operator gave it (a tunnel's, a proxy's). The Host guard stops DNS
+    // rebinding from lending a page our ambient authority; the webhook has none to lend (its HMAC signature is
+    // its only credential, and its answer says nothing), so that one path answers under any single Host.
+    if (isWebhookPath(req) && req.method === 'POST') return null
     if (!hostAllowed(host)) return { code: 'misdirected', message: 'This server does not answer for that Host' }
     return null
   }
@@ -118,6 +123,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   await app.register(fastifyWebsocket, { options: { maxPayload: WS_MAX_MESSAGE_BYTES } })
   await app.register(async (scope) => registerWebSocket(scope, { core, logger: options.logger }))
   await app.register(async (scope) => registerApi(scope, { core, ratePerMinute: options.restRatePerMinute ?? 1200 }))
+  await app.register(async (scope) => registerGithubWebhook(scope, { webhooks: core.webhooks }))
   const rendererFallback = await registerRenderer(app, options.rendererDir)
   // Unknown /v1 paths say 401 before 404, so an anonymous caller learns nothing about the routes;
   // every other GET is a client-side route of the renderer.
@@ -145,6 +151,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     close: () => app.close(),
   }
 }
+
+const isWebhookPath = (req: FastifyRequest): boolean => (req.raw.url ?? '').split('?')[0] === GITHUB_WEBHOOK_PATH
 
 /**
  * A refused WebSocket upgrade (a successful one is hijacked and never gets here) leaves a socket

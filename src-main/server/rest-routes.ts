@@ -157,6 +157,56 @@ export const REST_ROUTES: RestRoute[] = [
     200,
     (value) => ({ contentType: 'text/plain; charset=utf-8', body: logsAsText(value as LogsValue) }),
   ),
+  // --- builds (core/builds) ---
+  route(
+    'POST',
+    '/v1/cicd/services/:id/build',
+    'cicd.build',
+    (p, body) => ({ ...asObject(body), serviceId: p.id }),
+    202,
+  ),
+  route('GET', '/v1/cicd/services/:id/builds', 'cicd.builds', (p, _b, q) => ({
+    serviceId: p.id,
+    ...(q.has('limit') ? { limit: strictInteger(q.get('limit')) } : {}),
+  })),
+  route('GET', '/v1/cicd/builds/:id', 'cicd.buildGet', byId),
+  route('GET', '/v1/cicd/builds/:id/logs', 'cicd.buildLogs', byId, 200, (value) => {
+    const log = value as { text: string; truncated: boolean }
+    const dropped = '[glinrdock] The start of this log was dropped: it outgrew its size limit.\n'
+    return { contentType: 'text/plain; charset=utf-8', body: log.truncated ? dropped + log.text : log.text }
+  }),
+  // --- deploys (core/deploys) ---
+  route(
+    'POST',
+    '/v1/cicd/services/:id/deploy',
+    'cicd.deploy',
+    (p, body) => ({ ...asObject(body), serviceId: p.id }),
+    202,
+  ),
+  route(
+    'POST',
+    '/v1/cicd/services/:id/rollback',
+    'cicd.rollback',
+    (p, body) => ({ ...asObject(body), serviceId: p.id }),
+    202,
+  ),
+  route('GET', '/v1/cicd/services/:id/rollback-preview', 'cicd.rollbackPreview', (p, _b, q) => ({
+    serviceId: p.id,
+    ...(q.has('deploymentId') ? { deploymentId: q.get('deploymentId') } : {}),
+  })),
+  route('GET', '/v1/cicd/services/:id/deployments', 'cicd.deployments', (p, _b, q) => ({
+    serviceId: p.id,
+    ...(q.has('limit') ? { limit: strictInteger(q.get('limit')) } : {}),
+  })),
+  route('GET', '/v1/cicd/deployments/:id', 'cicd.deploymentGet', byId),
+  // --- settings and notifications (core/settings, core/notifications); the GitHub webhook is not a contract
+  // route (no token): github-webhook-route.ts ---
+  route('GET', '/v1/settings', 'settings.get'),
+  route('PUT', '/v1/settings', 'settings.update', (_p, body) => body),
+  route('GET', '/v1/notifications', 'notifications.list', (_p, _b, q) =>
+    q.has('limit') ? { limit: strictInteger(q.get('limit')) } : {},
+  ),
+  route('POST', '/v1/notifications/read', 'notifications.markRead', (_p, body) => body, 204),
 ]
 
 function byId(params: Params): { id: string | undefined } {

@@ -17,4 +17,13 @@ export class SettingsStore {
       )
       .run(key, JSON.stringify(value), new Date().toISOString())
   }
+
+  delete(key: string): void {
+    this.db.prepare('DELETE FROM settings WHERE key = ?').run(key)
+  }
+
+  /** Runs `write` in one transaction: several keys change together or not at all. */
+  transaction(write: () => void): void {
+    this.db.transaction(write)()
+  }
 }

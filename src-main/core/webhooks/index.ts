@@ -1,0 +1,6 @@
+export { DeliveryStore, DELIVERY_RETENTION_MS } from './delivery-store'
+export { GithubWebhookService, type WebhookAnswer, type WebhookDelivery } from './github-webhook-service'
+export { decidePush, PushEvent, type GitServiceTarget, type PushDecision } from './push-matching'
+export { normalizeRepoUrl } from './repo-url'
+export { githubSignature, verifyGithubSignature } from './signature'
+export { gitServiceTargets } from './git-service-targets'
