@@ -11,6 +11,7 @@ import { PermittedButton } from '../connection/PermittedButton'
 import { useHostsStore } from '../hosts/hosts-store'
 import { useNoticesStore } from '../shell/notices-store'
 import { useQueryParam } from '../shell/use-route'
+import { jobKindText } from './job-kinds'
 import { JobLog } from './JobLog'
 import { JobProgress } from './JobProgress'
 import { useJobsStore } from './jobs-store'
@@ -126,7 +127,8 @@ export function JobsPage() {
                       </td>
                       <td>
                         <div className="name-cell">
-                          <span className="name">{job.kind}</span>
+                          <span className="name">{jobKindText(job.kind)}</span>
+                          {jobKindText(job.kind) !== job.kind && <span className="muted small">{job.kind}</span>}
                           <ShortId id={job.id} label={`Copy ID of job ${job.id}`} />
                         </div>
                       </td>

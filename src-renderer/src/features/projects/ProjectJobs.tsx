@@ -7,6 +7,7 @@ import { toApiError } from '../../components/ConfirmDialog'
 import { ErrorText } from '../../components/ErrorText'
 import { StatusChip } from '../../components/StatusChip'
 import { PermittedButton } from '../connection/PermittedButton'
+import { jobKindText } from '../jobs/job-kinds'
 import { JobProgress } from '../jobs/JobProgress'
 import { paths } from '../shell/routes'
 import { useNoticesStore } from '../shell/notices-store'
@@ -64,7 +65,7 @@ function JobList({ jobs, nameOf, label }: { jobs: JobSummary[]; nameOf(job: JobS
           return (
             <li key={job.id} data-testid="project-job" data-status={job.status}>
               <div className="job-line">
-                <strong>{job.kind}</strong>
+                <strong title={job.kind}>{jobKindText(job.kind)}</strong>
                 {name && <span>{name}</span>}
                 <StatusChip tone={job.status === 'failed' ? 'bad' : 'warn'} state={job.status}>
                   {job.status}

@@ -2,6 +2,7 @@ import { Play } from 'lucide-react'
 import { lazy, useEffect } from 'react'
 import type { ServiceSummary } from '../../../../src-preload/contract/projects'
 import { EmptyState, ErrorState, Loading } from '../../components/States'
+import { CicdActions } from '../cicd/CicdActions'
 import { PermittedButton } from '../connection/PermittedButton'
 import { EMPTY_HOST, useContainersStore } from '../containers/containers-store'
 import { useServiceActions } from './use-service-actions'
@@ -23,6 +24,15 @@ export function ServiceContainerTab({ service, tab }: { service: ServiceSummary;
   const id = service.status.containerId
   const container = id ? state.list.find((c) => c.id === id || c.id.startsWith(id)) : undefined
 
+  if (!id && service.spec.git && !service.status.imageId) {
+    // A git service has nothing to start before its first build: the way forward is a build.
+    return (
+      <EmptyState title="This service has no container yet">
+        <p>Its image is built from its git source first: Build &amp; deploy builds it and runs it.</p>
+        <CicdActions service={service} />
+      </EmptyState>
+    )
+  }
   if (!id) {
     return (
       <EmptyState title="This service has no container yet">

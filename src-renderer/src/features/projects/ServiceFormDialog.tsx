@@ -8,6 +8,7 @@ import { errorLine } from '../../lib/error-text'
 import { navigation } from '../shell/use-route'
 import { EnvEditor } from './EnvEditor'
 import { ArgvPreview, FormField } from './form-parts'
+import { GitSourceFields } from './GitSourceFields'
 import { HealthcheckFields } from './HealthcheckFields'
 import { LabelsEditor } from './LabelsEditor'
 import { PortsEditor } from './PortsEditor'
@@ -144,13 +145,7 @@ function ServiceForm({ projectId, services, service, onClose }: ServiceFormDialo
         {source === 'image' ? (
           <FormField path="image" label="Image" hint="For example nginx:1.27 or registry.example.com/team/app:1" />
         ) : (
-          <div className="field-grid two">
-            <FormField path="git.url" label="Repository URL" hint="https, ssh or git" />
-            <FormField path="git.ref" label="Branch, tag or commit" />
-            <FormField path="git.context" label="Build folder (optional)" hint="Inside the repository" />
-            <FormField path="git.dockerfile" label="Dockerfile (optional)" hint="Default Dockerfile" />
-            <p className="hint span-2">Builds arrive later: a git service is stored and shown, and has no image yet.</p>
-          </div>
+          <GitSourceFields />
         )}
         <div className="field-grid two">
           <div className="stack tight">

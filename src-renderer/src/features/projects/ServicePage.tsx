@@ -3,6 +3,7 @@ import { lazy, Suspense, useEffect, useState } from 'react'
 import type { ProjectSummary, ServiceSummary } from '../../../../src-preload/contract/projects'
 import { EmptyState, ErrorState, Loading } from '../../components/States'
 import { Tabs, type TabItem } from '../../components/Tabs'
+import { CicdActions } from '../cicd/CicdActions'
 import { PermittedButton } from '../connection/PermittedButton'
 import { useNavigationStore } from '../shell/navigation-store'
 import { paths, type ServiceTab } from '../shell/routes'
@@ -21,9 +22,13 @@ const ServiceContainerTab = lazy(() =>
   import('./ServiceContainerTab').then((m) => ({ default: m.ServiceContainerTab })),
 )
 const ServiceFormDialog = lazy(() => import('./ServiceFormDialog').then((m) => ({ default: m.ServiceFormDialog })))
+const DeploymentsTab = lazy(() => import('../cicd/DeploymentsTab').then((m) => ({ default: m.DeploymentsTab })))
+const BuildsTab = lazy(() => import('../cicd/BuildsTab').then((m) => ({ default: m.BuildsTab })))
 
 const TABS: TabItem<ServiceTab>[] = [
   { id: 'overview', label: 'Overview' },
+  { id: 'deployments', label: 'Deployments' },
+  { id: 'builds', label: 'Builds' },
   { id: 'logs', label: 'Logs' },
   { id: 'stats', label: 'Stats' },
   { id: 'terminal', label: 'Terminal' },
@@ -94,6 +99,7 @@ function ServiceView({
             {service.origin === 'adopted' ? ' · adopted' : ''}
           </span>
           <div className="toolbar-end">
+            <CicdActions service={service} />
             <ServiceActions service={service} />
             <PermittedButton permission="operate" className="btn" onClick={() => setEditing(true)}>
               <Pencil size={14} aria-hidden="true" /> Edit
@@ -108,6 +114,8 @@ function ServiceView({
       <Tabs<ServiceTab> label="Service views" items={TABS} value={tab} onChange={setTab} idPrefix="service">
         <Suspense fallback={<Loading label="Loading…" />}>
           {tab === 'overview' && <ServiceOverview service={service} />}
+          {tab === 'deployments' && <DeploymentsTab service={service} />}
+          {tab === 'builds' && <BuildsTab service={service} />}
           {(tab === 'logs' || tab === 'stats' || tab === 'terminal') && (
             <ServiceContainerTab key={tab} service={service} tab={tab} />
           )}

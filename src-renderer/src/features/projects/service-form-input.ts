@@ -122,6 +122,12 @@ export function toSpecFields(values: ServiceFormValues): Conversion {
             ref: values.git.ref.trim(),
             context: given(values.git.context),
             dockerfile: given(values.git.dockerfile),
+            target: given(values.git.target),
+            buildArgs: buildArgs(values.git.buildArgs, errors),
+            poll: values.git.poll,
+            pollIntervalSeconds: values.git.poll
+              ? number(values.git.pollIntervalSeconds, 'git.pollIntervalSeconds')
+              : undefined,
           }
         : null,
     command: words(values.command, 'command'),
@@ -145,6 +151,21 @@ export function toSpecFields(values: ServiceFormValues): Conversion {
     autoDeploy: values.autoDeploy,
   }
   return { fields, errors, rows }
+}
+
+/** `KEY=value` lines as build arguments; a line without `=` or a key given twice is an error on the field. */
+function buildArgs(text: string, errors: Record<string, string>): Record<string, string> | undefined {
+  const args: Record<string, string> = {}
+  for (const [index, raw] of text.split('\n').entries()) {
+    const line = raw.trim()
+    if (line === '' || line.startsWith('#')) continue
+    const at = line.indexOf('=')
+    const key = at < 0 ? line : line.slice(0, at).trim()
+    if (at <= 0) errors['git.buildArgs'] ??= `Line ${index + 1}: write KEY=value`
+    else if (key in args) errors['git.buildArgs'] ??= `${key} is set twice`
+    else args[key] = line.slice(at + 1)
+  }
+  return Object.keys(args).length > 0 ? args : undefined
 }
 
 /** A contract path (`env.2.key`, `resources.memoryBytes`, `labels.tier`) as the form path it is about. */
@@ -192,6 +213,8 @@ function friendly(path: string, issue: z.core.$ZodIssue): string {
   }
   if (/^volumes\.\d+\.confirmBind$/.test(path)) return 'Confirm that this container may read and write these host files'
   if (path === 'healthcheck.command' && issue.code === 'too_small') return 'Enter the command to run'
+  if (path === 'git.pollIntervalSeconds' && (issue.code === 'too_small' || issue.code === 'too_big'))
+    return 'From 15 to 86400 seconds'
   if (issue.code === 'invalid_key' && 'issues' in issue && issue.issues[0]) return issue.issues[0].message
   return issue.message
 }

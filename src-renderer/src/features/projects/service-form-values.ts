@@ -37,7 +37,18 @@ export interface ServiceFormValues {
   name: string
   source: 'image' | 'git'
   image: string
-  git: { url: string; ref: string; context: string; dockerfile: string }
+  git: {
+    url: string
+    ref: string
+    context: string
+    dockerfile: string
+    /** `docker build --target`. */
+    target: string
+    /** `KEY=value`, one per line (build arguments are not secret: they end up in the image's history). */
+    buildArgs: string
+    poll: boolean
+    pollIntervalSeconds: string
+  }
   command: string
   entrypoint: string
   env: EnvRow[]
@@ -78,7 +89,16 @@ export function emptyServiceValues(): ServiceFormValues {
     name: '',
     source: 'image',
     image: '',
-    git: { url: '', ref: 'main', context: '', dockerfile: '' },
+    git: {
+      url: '',
+      ref: 'main',
+      context: '',
+      dockerfile: '',
+      target: '',
+      buildArgs: '',
+      poll: false,
+      pollIntervalSeconds: '',
+    },
     command: '',
     entrypoint: '',
     env: [],
@@ -120,6 +140,12 @@ export function valuesFromSpec(spec: ServiceSpec): ServiceFormValues {
           ref: spec.git.ref,
           context: spec.git.context ?? '',
           dockerfile: spec.git.dockerfile ?? '',
+          target: spec.git.target ?? '',
+          buildArgs: Object.entries(spec.git.buildArgs ?? {})
+            .map(([key, value]) => `${key}=${value}`)
+            .join('\n'),
+          poll: spec.git.poll ?? false,
+          pollIntervalSeconds: text(spec.git.pollIntervalSeconds),
         }
       : empty.git,
     command: spec.command ? joinWords(spec.command) : '',

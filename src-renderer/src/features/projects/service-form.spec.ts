@@ -106,10 +106,48 @@ describe('service form', () => {
   it('asks for an image or a git source', () => {
     expect(validateService(form({ image: '' }), create).errors).toEqual({ image: 'Image is required' })
     const git = validateService(
-      form({ source: 'git', git: { url: 'https://example.com/app.git', ref: 'main', context: '', dockerfile: '' } }),
+      form({ source: 'git', git: { ...emptyServiceValues().git, url: 'https://example.com/app.git', ref: 'main' } }),
       create,
     )
     expect(git.input?.input).toMatchObject({ image: null, git: { url: 'https://example.com/app.git', ref: 'main' } })
+  })
+
+  it('reads build arguments, stage and polling into the git source, and round-trips them', () => {
+    const gitValues = {
+      ...emptyServiceValues().git,
+      url: '/srv/repos/app.git',
+      target: 'runtime',
+      buildArgs: 'NODE_ENV=production\n# a comment\nGREETING=a=b\n',
+      poll: true,
+      pollIntervalSeconds: '30',
+    }
+    const result = validateService(form({ source: 'git', git: gitValues }), create)
+    expect(result.errors).toEqual({})
+    const git = result.input?.kind === 'create' ? result.input.input.git : null
+    expect(git).toMatchObject({
+      url: '/srv/repos/app.git',
+      target: 'runtime',
+      buildArgs: { NODE_ENV: 'production', GREETING: 'a=b' },
+      poll: true,
+      pollIntervalSeconds: 30,
+    })
+    const spec = { ...stored, image: null, git: git as NonNullable<ServiceSpec['git']> }
+    const edit = { kind: 'edit', projectId: PROJECT, id: 'serv00000001', original: spec } as const
+    expect(validateService(valuesFromSpec(spec), edit).input).toMatchObject({ changed: [] })
+  })
+
+  it('puts a bad build argument line and a poll interval out of range on their fields', () => {
+    const gitValues = {
+      ...emptyServiceValues().git,
+      url: 'https://example.com/app.git',
+      buildArgs: 'OK=1\njust-a-word',
+      poll: true,
+      pollIntervalSeconds: '5',
+    }
+    expect(validateService(form({ source: 'git', git: gitValues }), create).errors).toMatchObject({
+      'git.buildArgs': 'Line 2: write KEY=value',
+      'git.pollIntervalSeconds': 'From 15 to 86400 seconds',
+    })
   })
 
   it('reads a stored spec back unchanged, so an untouched edit sends nothing but the id', () => {

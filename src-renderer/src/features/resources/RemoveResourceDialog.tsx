@@ -32,11 +32,14 @@ export function RemoveResourceDialog({ hostId, kind, row, onClose }: Props) {
       }}
       title={`Remove ${word} ${row?.name ?? ''}?`}
       description={
-        row
+        (row
           ? row.users.length > 0
             ? `“${row.name}” is used by ${users}. Docker refuses to remove it while they exist${kind === 'image' ? ', unless forced and they are all stopped' : ''}.`
             : `“${row.name}” is deleted from this host${kind === 'volume' ? ', with all the data in it' : ''}.`
-          : ''
+          : '') +
+        (row?.protectedBy
+          ? ` It is kept for rollback of ${row.protectedBy}: removing it needs Force, and rolling back to it would then mean rebuilding it.`
+          : '')
       }
       confirmLabel={`Remove ${row?.name ?? ''}`}
       onConfirm={() => remove(hostId, kind, row!.id, kind === 'image' && force)}

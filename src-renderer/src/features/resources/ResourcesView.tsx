@@ -132,6 +132,16 @@ export function ResourcesView({ hostId, kind }: { hostId: string; kind: Resource
                       <span className="name wrap-anywhere">{row.name}</span>
                       {row.shortId && <ShortId id={row.shortId} label={`Copy ID of ${row.name}`} />}
                       {row.detail && <span className="muted small">{row.detail}</span>}
+                      {row.protectedBy && (
+                        <span
+                          className="muted small wrap-anywhere"
+                          style={{ whiteSpace: 'normal' }}
+                          data-testid="image-protected"
+                          title="One of this service’s last successful deployments: no prune in glinrdock removes it"
+                        >
+                          Kept for rollback of {row.protectedBy}
+                        </span>
+                      )}
                     </div>
                   </td>
                   {kind !== 'network' && <td>{row.sizeBytes === null ? '—' : formatBytes(row.sizeBytes)}</td>}

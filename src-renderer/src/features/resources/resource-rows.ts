@@ -21,6 +21,8 @@ export interface ResourceRow {
   fixed: string | null
   /** Image-only: untagged. */
   dangling: boolean
+  /** Image-only: `<project>/<service>` whose recent deployment keeps it for a rollback (no prune removes it). */
+  protectedBy: string | null
 }
 
 const imageRow = (image: ImageSummary): ResourceRow => ({
@@ -33,6 +35,7 @@ const imageRow = (image: ImageSummary): ResourceRow => ({
   users: image.containers,
   fixed: null,
   dangling: image.dangling,
+  protectedBy: image.protectedBy ?? null,
 })
 
 const volumeRow = (volume: VolumeSummary): ResourceRow => ({
@@ -45,6 +48,7 @@ const volumeRow = (volume: VolumeSummary): ResourceRow => ({
   users: volume.containers,
   fixed: null,
   dangling: false,
+  protectedBy: null,
 })
 
 const networkRow = (network: NetworkSummary): ResourceRow => ({
@@ -57,6 +61,7 @@ const networkRow = (network: NetworkSummary): ResourceRow => ({
   users: network.containers,
   fixed: network.builtin ? 'Docker’s own network: it cannot be removed' : null,
   dangling: false,
+  protectedBy: null,
 })
 
 export function toRows(kind: ResourceKind, list: ResourceItems[ResourceKind][]): ResourceRow[] {

@@ -1,8 +1,11 @@
 import { useEffect } from 'react'
 import { ErrorState, Loading } from '../../components/States'
+import { NotificationSettings } from '../notifications/NotificationSettings'
 import { SecretsSection } from '../secrets/SecretsSection'
 import { useSystemStore } from '../system/system-store'
 import { TokensSection } from '../tokens/TokensSection'
+import { CicdSettingsSection } from './CicdSettingsSection'
+import './settings.css'
 
 export function SettingsPage() {
   const { info, error, load } = useSystemStore()
@@ -31,6 +34,8 @@ export function SettingsPage() {
         )}
       </section>
       <SecretsSection />
+      <CicdSettingsSection />
+      <NotificationSettings />
       <TokensSection />
     </div>
   )

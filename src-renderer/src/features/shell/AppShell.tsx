@@ -6,6 +6,7 @@ import { useConnectionStore } from '../connection/connection-store'
 import { useContainersStore } from '../containers/containers-store'
 import { useHostsStore } from '../hosts/hosts-store'
 import { useProjectsStore } from '../projects/projects-store'
+import { NotificationsBell } from '../notifications/NotificationsBell'
 import { HostIndicator } from './HostIndicator'
 import { paths, sectionOf } from './routes'
 import { useRoute } from './use-route'
@@ -65,6 +66,7 @@ export function AppShell() {
           <Breadcrumbs />
           <div className="header-right">
             <HostIndicator />
+            <NotificationsBell />
             <div className="header-group" role="group" aria-label="glinrdock link">
               <span className="muted link-kind">{transportKind === 'ipc' ? 'This computer' : 'Headless server'}</span>
               <span className="muted link-kind-short">glinrdock</span>
@@ -79,7 +81,9 @@ export function AppShell() {
             )}
           </div>
         </header>
-        <main className={`content ${view === 'host' || view === 'container' || view === 'service' ? 'fill' : ''}`}>
+        <main
+          className={`content ${view === 'host' || view === 'container' || view === 'service' || view === 'build' ? 'fill' : ''}`}
+        >
           <ViewOutlet />
         </main>
       </div>
@@ -106,7 +110,7 @@ function Breadcrumbs() {
     settings: 'Settings',
     'not-found': 'Not found',
   } as const
-  if (view === 'project' || view === 'service') return <ProjectBreadcrumbs />
+  if (view === 'project' || view === 'service' || view === 'build') return <ProjectBreadcrumbs />
   if (view !== 'host' && view !== 'container') return <h1>{titles[view]}</h1>
   return (
     <nav aria-label="Breadcrumb" className="breadcrumbs">
@@ -143,7 +147,19 @@ function ProjectBreadcrumbs() {
         Projects
       </Link>
       <ChevronRight size={14} aria-hidden="true" />
-      {view === 'service' && projectId ? (
+      {view === 'build' && projectId && serviceId ? (
+        <>
+          <Link href={`${paths.project(projectId)}?`} className="link-btn">
+            {projectTitle}
+          </Link>
+          <ChevronRight size={14} aria-hidden="true" />
+          <Link href={`${paths.service(projectId, serviceId, 'builds')}?`} className="link-btn">
+            {service?.spec.name ?? 'Service'}
+          </Link>
+          <ChevronRight size={14} aria-hidden="true" />
+          <h1 aria-current="page">Build</h1>
+        </>
+      ) : view === 'service' && projectId ? (
         <>
           <Link href={`${paths.project(projectId)}?`} className="link-btn">
             {projectTitle}

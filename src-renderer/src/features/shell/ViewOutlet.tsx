@@ -13,6 +13,7 @@ const ContainerPage = lazy(() => import('../containers/ContainerPage').then((m) 
 const ProjectsPage = lazy(() => import('../projects/ProjectsPage').then((m) => ({ default: m.ProjectsPage })))
 const ProjectPage = lazy(() => import('../projects/ProjectPage').then((m) => ({ default: m.ProjectPage })))
 const ServicePage = lazy(() => import('../projects/ServicePage').then((m) => ({ default: m.ServicePage })))
+const BuildPage = lazy(() => import('../cicd/BuildPage').then((m) => ({ default: m.BuildPage })))
 const JobsPage = lazy(() => import('../jobs/JobsPage').then((m) => ({ default: m.JobsPage })))
 const SettingsPage = lazy(() => import('../settings/SettingsPage').then((m) => ({ default: m.SettingsPage })))
 
@@ -33,7 +34,7 @@ export function ViewOutlet() {
 }
 
 function View() {
-  const { view, hostId, containerId, hostTab, containerTab, projectId, serviceId, serviceTab } = useRoute()
+  const { view, hostId, containerId, hostTab, containerTab, projectId, serviceId, serviceTab, buildId } = useRoute()
   switch (view) {
     case 'dashboard':
       return <DashboardPage />
@@ -58,6 +59,8 @@ function View() {
       return (
         <ServicePage key={`${projectId}/${serviceId}`} projectId={projectId!} serviceId={serviceId!} tab={serviceTab} />
       )
+    case 'build':
+      return <BuildPage key={buildId} projectId={projectId!} serviceId={serviceId!} buildId={buildId!} />
     case 'jobs':
       return <JobsPage />
     case 'settings':

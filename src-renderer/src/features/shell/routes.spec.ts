@@ -32,12 +32,18 @@ describe('routes', () => {
         serviceTab: tab,
       })
     }
+    expect(parseRoute(paths.build('p1aaaaaaaaaa', 's1aaaaaaaaaa', 'b1aaaaaaaaaa'))).toMatchObject({
+      view: 'build',
+      projectId: 'p1aaaaaaaaaa',
+      serviceId: 's1aaaaaaaaaa',
+      buildId: 'b1aaaaaaaaaa',
+    })
   })
 
   it('leaves the default service tab out of the address and files project views under Projects', () => {
     expect(paths.service('p1', 's1')).toBe('/projects/p1/services/s1')
     expect(paths.service('p1', 's1', 'logs')).toBe('/projects/p1/services/s1/logs')
-    for (const view of ['projects', 'project', 'service'] as const) expect(sectionOf(view)).toBe('projects')
+    for (const view of ['projects', 'project', 'service', 'build'] as const) expect(sectionOf(view)).toBe('projects')
   })
 
   it('ignores the query string and calls anything else not found, broken escapes included', () => {
@@ -53,6 +59,8 @@ describe('routes', () => {
       '/projects/p1/services',
       '/projects/p1/services/s1/bogus',
       '/projects/p1/services/s1/logs/x',
+      '/projects/p1/services/s1/logs/b1',
+      '/projects/p1/services/s1/builds/b1/x',
     ]) {
       expect(parseRoute(path).view, path).toBe('not-found')
     }

@@ -6,11 +6,21 @@ export const HOST_TABS = ['containers', 'images', 'volumes', 'networks'] as cons
 export type HostTab = (typeof HOST_TABS)[number]
 export const CONTAINER_TABS = ['logs', 'stats', 'inspect', 'terminal'] as const
 export type ContainerTab = (typeof CONTAINER_TABS)[number]
-export const SERVICE_TABS = ['overview', 'logs', 'stats', 'terminal', 'spec'] as const
+export const SERVICE_TABS = ['overview', 'deployments', 'builds', 'logs', 'stats', 'terminal', 'spec'] as const
 export type ServiceTab = (typeof SERVICE_TABS)[number]
 
 export type View =
-  'dashboard' | 'hosts' | 'host' | 'container' | 'projects' | 'project' | 'service' | 'jobs' | 'settings' | 'not-found'
+  | 'dashboard'
+  | 'hosts'
+  | 'host'
+  | 'container'
+  | 'projects'
+  | 'project'
+  | 'service'
+  | 'build'
+  | 'jobs'
+  | 'settings'
+  | 'not-found'
 
 export interface RouteState {
   view: View
@@ -21,6 +31,8 @@ export interface RouteState {
   projectId: string | null
   serviceId: string | null
   serviceTab: ServiceTab
+  /** The build page of a service: `/projects/:projectId/services/:serviceId/builds/:buildId`. */
+  buildId: string | null
 }
 
 const segment = (value: string): string => encodeURIComponent(value)
@@ -36,6 +48,8 @@ export const paths = {
   project: (projectId: string): string => `/projects/${segment(projectId)}`,
   service: (projectId: string, serviceId: string, tab: ServiceTab = 'overview'): string =>
     `/projects/${segment(projectId)}/services/${segment(serviceId)}${tab === 'overview' ? '' : `/${tab}`}`,
+  build: (projectId: string, serviceId: string, buildId: string): string =>
+    `/projects/${segment(projectId)}/services/${segment(serviceId)}/builds/${segment(buildId)}`,
   jobs: (): string => '/jobs',
   settings: (): string => '/settings',
 }
@@ -64,6 +78,7 @@ export function parseRoute(path: string): RouteState {
     projectId: null,
     serviceId: null,
     serviceTab: 'overview',
+    buildId: null,
   }
   const parts = path.split('?')[0]!.split('/').filter(Boolean)
   if (parts.length === 0) return { ...base, view: 'dashboard' }
@@ -85,15 +100,22 @@ export function parseRoute(path: string): RouteState {
   return base
 }
 
-/** `/projects`, `/projects/:projectId`, `/projects/:projectId/services/:serviceId[/:tab]`. */
+/**
+ * `/projects`, `/projects/:projectId`, `/projects/:projectId/services/:serviceId[/:tab]`,
+ * `/projects/:projectId/services/:serviceId/builds/:buildId`.
+ */
 function parseProjectRoute(parts: string[], base: RouteState): RouteState {
   if (parts.length === 1) return { ...base, view: 'projects' }
   const projectId = decode(parts[1])
   if (!projectId) return base
   if (parts.length === 2) return { ...base, view: 'project', projectId }
-  if (parts[2] !== 'services' || parts.length < 4 || parts.length > 5) return base
+  if (parts[2] !== 'services' || parts.length < 4 || parts.length > 6) return base
   const serviceId = decode(parts[3])
   if (!serviceId) return base
+  if (parts.length === 6) {
+    const buildId = parts[4] === 'builds' ? decode(parts[5]) : null
+    return buildId ? { ...base, view: 'build', projectId, serviceId, buildId, serviceTab: 'builds' } : base
+  }
   if (parts.length === 4) return { ...base, view: 'service', projectId, serviceId }
   if (isServiceTab(parts[4])) return { ...base, view: 'service', projectId, serviceId, serviceTab: parts[4] }
   return base
@@ -102,7 +124,7 @@ function parseProjectRoute(parts: string[], base: RouteState): RouteState {
 /** Which entry of the left navigation a view belongs to. */
 export function sectionOf(view: View): 'dashboard' | 'hosts' | 'projects' | 'jobs' | 'settings' | null {
   if (view === 'host' || view === 'container' || view === 'hosts') return 'hosts'
-  if (view === 'projects' || view === 'project' || view === 'service') return 'projects'
+  if (view === 'projects' || view === 'project' || view === 'service' || view === 'build') return 'projects'
   if (view === 'dashboard' || view === 'settings' || view === 'jobs') return view
   return null
 }

@@ -20,6 +20,8 @@ export const navigation = {
   projects: () => go(paths.projects()),
   project: (projectId: string) => go(paths.project(projectId)),
   service: (projectId: string, serviceId: string, tab?: ServiceTab) => go(paths.service(projectId, serviceId, tab)),
+  build: (projectId: string, serviceId: string, buildId: string) => go(paths.build(projectId, serviceId, buildId)),
+  jobs: () => go(paths.jobs()),
   /** A tab of the same page: replaces the entry, keeps the query. */
   replace: (path: string) => navigate(path, { replace: true }),
 }

@@ -1,0 +1,38 @@
+import type { NotificationAction, NotificationItem } from '../../../../src-preload/contract/cicd'
+import { paths } from '../shell/routes'
+
+/**
+ * Where a notification's actions lead, as an address: "Open log" opens the build page (or the deployment's
+ * details), "Roll back" opens the rollback confirmation of that service. Nothing runs from a toast by itself:
+ * a rollback is always confirmed on the page that shows what it will change.
+ */
+export function actionTarget(item: NotificationItem, action: NotificationAction): string | null {
+  const { projectId, serviceId, buildId, deploymentId } = item
+  if (!projectId || !serviceId) return null
+  const deployments = paths.service(projectId, serviceId, 'deployments')
+  switch (action) {
+    case 'open_log':
+      if (buildId) return `${paths.build(projectId, serviceId, buildId)}?`
+      return deploymentId ? `${deployments}?deployment=${encodeURIComponent(deploymentId)}` : `${deployments}?`
+    case 'open_deployment':
+      return deploymentId ? `${deployments}?deployment=${encodeURIComponent(deploymentId)}` : `${deployments}?`
+    case 'rollback':
+      return `${deployments}?rollback=previous`
+  }
+}
+
+export const ACTION_TEXT: Record<NotificationAction, string> = {
+  open_log: 'Open log',
+  open_deployment: 'Open deployment',
+  rollback: 'Roll back',
+}
+
+/** Where clicking the notification itself leads: its first action's target, else the service's deployments. */
+export function itemTarget(item: NotificationItem): string | null {
+  for (const action of item.actions) {
+    const target = actionTarget(item, action)
+    if (target && action !== 'rollback') return target
+  }
+  if (!item.projectId || !item.serviceId) return null
+  return `${paths.service(item.projectId, item.serviceId, item.buildId ? 'builds' : 'deployments')}?`
+}
