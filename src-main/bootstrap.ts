@@ -33,8 +33,22 @@ import {
 import { Dispatcher, type Handlers, type StreamHandlers } from './core/rpc/dispatcher'
 import { SecretsService } from './core/secrets/secrets-service'
 import { SettingsStore } from './core/settings/settings-store'
+import { SettingsService } from './core/settings/settings-service'
+import {
+  HealthWatcher,
+  NO_DESKTOP,
+  NotificationService,
+  NotificationStore,
+  type DesktopNotifier,
+} from './core/notifications'
+import { BranchPoller, pollIntervalOverrideFromEnv, PollStateStore } from './core/polling'
+import { DeliveryStore, GithubWebhookService, gitServiceTargets } from './core/webhooks'
+import { lsRemote } from './core/git'
+import { BuildLogs, BuildService, BuildStore, openBuildLogStream } from './core/builds'
+import type { BuildStarter } from './core/shared/cicd-ports'
 import { SystemService } from './core/system/system-service'
 import { TokenService, TokenStore } from './core/tokens'
+import { DEFAULT_STABLE_SECONDS, DeploymentStore, DeployService } from './core/deploys'
 import { scoped, type Logger } from './infra/logging/logger'
 import { bundledMigrations } from './infra/sqlite/bundled-migrations'
 import { openDatabase, type Database } from './infra/sqlite/open-database'
@@ -53,6 +67,10 @@ export interface CoreOptions {
   nativeBinding?: string
   /** Defaults to the process environment; tests point HOME-relative files (known_hosts, ssh config) elsewhere. */
   env?: NodeJS.ProcessEnv
+  /** The desktop shell's notifications, badge and tray (Electron); headless mode shows none. */
+  desktopNotifier?: DesktopNotifier
+  /** Replaces every followed branch's poll interval (specs; the contract's minimum is 15 s). */
+  pollIntervalMsOverride?: number
 }
 
 export interface Core {
@@ -72,6 +90,11 @@ export interface Core {
   imagePulls: ImagePullService
   projects: ProjectService
   services: ServiceLifecycle
+  settings: SettingsService
+  notifications: NotificationService
+  /** `POST /v1/webhooks/github`, outside the contract (the signature is its credential). */
+  webhooks: GithubWebhookService
+  poller: BranchPoller
   dispose(): void
 }
 
@@ -89,6 +112,10 @@ interface Services {
   projects: ProjectService
   lifecycle: ServiceLifecycle
   imports: ProjectImport
+  settings: SettingsService
+  notifications: NotificationService
+  deploys: DeployService
+  builds: BuildService
 }
 
 /** Binds every contract request to exactly one core service call. */
@@ -178,6 +205,26 @@ export function createHandlers(services: Services): Handlers {
     'services.stop': ({ id, timeoutSeconds }) => lifecycle.stop(id, timeoutSeconds).then(() => ({})),
     'services.restart': ({ id, timeoutSeconds }) => lifecycle.restart(id, timeoutSeconds).then(() => ({})),
     'services.logs': ({ id, ...query }) => lifecycle.logs(id, query),
+    // --- builds (core/builds) ---
+    'cicd.build': ({ serviceId, ref, deploy, rebuild }) =>
+      services.builds.startBuild({ serviceId, ref, deploy, trigger: rebuild ? 'rebuild' : 'manual' }),
+    'cicd.builds': ({ serviceId, limit }) => services.builds.list(serviceId, limit),
+    'cicd.buildGet': ({ id }) => services.builds.get(id),
+    'cicd.buildLogs': ({ id }) => services.builds.logs(id),
+    // --- deploys (core/deploys) ---
+    'cicd.deploy': ({ serviceId, imageTag }) => services.deploys.deploy(serviceId, imageTag),
+    'cicd.rollback': ({ serviceId, deploymentId }) => services.deploys.rollback(serviceId, deploymentId),
+    'cicd.rollbackPreview': ({ serviceId, deploymentId }) => services.deploys.rollbackPreview(serviceId, deploymentId),
+    'cicd.deployments': ({ serviceId, limit }) => services.deploys.list(serviceId, limit),
+    'cicd.deploymentGet': ({ id }) => services.deploys.get(id),
+    // --- settings and notifications (core/settings, core/notifications) ---
+    'settings.get': () => services.settings.get(),
+    'settings.update': (input) => services.settings.update(input),
+    'notifications.list': ({ limit }) => services.notifications.list(limit),
+    'notifications.markRead': (input) => {
+      services.notifications.markRead(input)
+      return {}
+    },
   }
 }
 
@@ -189,7 +236,17 @@ export function createStreamHandlers(services: Services, connections: HostConnec
     'containers.exec': (params, _ctx, sink) => openExecSession(containers, params, sink),
     'hosts.metrics': ({ hostId }, _ctx, sink) => openHostMetricsStream(containers, hostId, sink),
     'jobs.log': ({ jobId }, _ctx, sink) => openJobLogStream(services.jobs, jobId, sink),
+    'builds.log': ({ buildId }, _ctx, sink) => openBuildLogStream(services.builds, buildId, sink),
   }
+}
+
+/**
+ * How long a new container without a health check must keep running to pass a deployment's gate: an operator's
+ * (and the test bed's) setting in the environment, never a request's.
+ */
+function stableSeconds(env: NodeJS.ProcessEnv): number {
+  const value = Number(env.GLINRDOCK_DEPLOY_STABLE_SECONDS)
+  return Number.isFinite(value) && value >= 0 && value <= 600 ? value : DEFAULT_STABLE_SECONDS
 }
 
 /** The composition root: the one place that builds the object graph, with plain constructors. */
@@ -258,13 +315,79 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const reconciler = new ServiceReconciler(projectStore, connections, imagePulls, serviceEnv, projectsLog)
     const lifecycle = new ServiceLifecycle(projects, reconciler, containers, tracker, jobs)
     lifecycle.registerJobs()
+    // --- builds (core/builds) ---
+    const buildsDir = join(options.dataDir, 'builds')
+    const builds = new BuildService({
+      store: new BuildStore(db),
+      logs: new BuildLogs(buildsDir),
+      projects,
+      connections,
+      jobs,
+      events,
+      workDir: join(buildsDir, 'work'),
+      logger: scoped(options.logger, 'builds'),
+    })
+    builds.registerJobs()
+    // --- deploys (core/deploys) ---
+    const deploys = new DeployService(
+      {
+        store: new DeploymentStore(db),
+        projects,
+        projectStore,
+        reconciler,
+        env: serviceEnv,
+        box: secretBox,
+        tracker,
+        jobs,
+        events,
+        log: scoped(options.logger, 'deploys'),
+      },
+      // Settings are built further down; the count is read at each prune and list, long after.
+      { stableMs: stableSeconds(env) * 1000, protectedDeployments: () => settingsService.protectedDeployments() },
+    )
+    deploys.registerJobs()
+    // --- settings, webhooks, polling, notifications (core/settings, core/webhooks, core/notifications) ---
+    const settingsService = new SettingsService(settings, secretBox)
+    const notifications = new NotificationService({
+      store: new NotificationStore(db),
+      preferences: () => settingsService.notificationPreferences(),
+      events,
+      desktop: options.desktopNotifier ?? NO_DESKTOP,
+      logger: scoped(options.logger, 'notifications'),
+    })
+    const healthWatcher = new HealthWatcher(events, notifications.notify)
+    deploys.connectNotify(notifications.notify)
+    builds.connect({ deployer: deploys, notify: notifications.notify, credentials: settingsService })
+    const buildStarter: BuildStarter = { startBuild: (request) => builds.startBuild(request) }
+    const pollState = new PollStateStore(db)
+    const gitServices = gitServiceTargets(projectStore)
+    const webhooks = new GithubWebhookService({
+      webhookSecret: () => settingsService.webhookSecret(),
+      deliveries: new DeliveryStore(db),
+      gitServices,
+      builds: buildStarter,
+      sawCommit: (service, commit) =>
+        pollState.recordCommit(service.id, service.git.url, service.git.ref, commit, new Date()),
+      alreadyBuilt: (serviceId, commit) => pollState.hasBuildOf(serviceId, commit, 'usable'),
+      logger: scoped(options.logger, 'webhooks'),
+    })
+    const poller = new BranchPoller({
+      targets: gitServices,
+      lsRemote,
+      credentials: settingsService,
+      builds: buildStarter,
+      state: pollState,
+      logger: scoped(options.logger, 'polling'),
+      intervalMsOverride: options.pollIntervalMsOverride ?? pollIntervalOverrideFromEnv(env),
+    })
+    const stopFollowingEdits = events.on('projects.changed', () => poller.refreshSoon())
     const services = {
       system,
       tokens,
       secrets,
       hosts,
       containers,
-      images: new ImageService(connections),
+      images: new ImageService(connections, (hostId) => deploys.protectedImages(hostId)),
       volumes: new VolumeService(connections),
       networks: new NetworkService(connections),
       jobs,
@@ -272,6 +395,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       projects,
       lifecycle,
       imports: new ProjectImport(projects, projectStore, containers, reconciler, tracker, projectsLog),
+      deploys,
+      settings: settingsService,
+      notifications,
+      builds,
     }
     const dispatcher = new Dispatcher(
       createHandlers(services),
@@ -282,6 +409,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     if (options.mode === 'desktop') await hosts.offerLocalEngine(settings)
     // Last, so a failed start leaves no timer behind on a closed store.
     jobs.start()
+    for (const serviceId of deploys.settleInterrupted()) lifecycle.recover(serviceId)
+    poller.start()
+    notifications.syncDesktop()
 
     return {
       dispatcher,
@@ -298,7 +428,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       imagePulls,
       projects,
       services: lifecycle,
+      settings: settingsService,
+      notifications,
+      webhooks,
+      poller,
       dispose: () => {
+        stopFollowingEdits()
+        poller.dispose()
+        healthWatcher.dispose()
         // First: running jobs are settled in the store while it is still open.
         jobs.dispose()
         tracker.dispose()

@@ -66,6 +66,10 @@ describe('the contract', () => {
       projects: none,
       lifecycle: none,
       imports: none,
+      deploys: none,
+      builds: none,
+      settings: none,
+      notifications: none,
     })
     expect(Object.keys(handlers).sort()).toEqual(names)
   })
