@@ -47,6 +47,7 @@ export async function fetchCommit(
     await git(['init', '--quiet'])
     log(`Fetching ${refOrSha} from ${redactGitUrl(url)}`)
     let commit: string
+    let subject: string
     if (isFullCommitSha(refOrSha)) {
       try {
         await git(['fetch', '--quiet', '--no-tags', '--depth', '1', '--', url, refOrSha])
@@ -55,15 +56,14 @@ export async function fetchCommit(
         log('The server would not send that commit alone; fetching its branches and tags')
         await git(['fetch', '--quiet', '--', url, '+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*'])
       }
-      commit = await resolveCommit(git, refOrSha)
+      ;({ commit, subject } = await describeCommit(git, refOrSha))
       if (commit !== refOrSha) throw new AppError('git_failed', `Commit ${refOrSha} is not in ${redactGitUrl(url)}`)
     } else {
       await git(['fetch', '--quiet', '--no-tags', '--depth', '1', '--', url, refOrSha])
-      commit = await resolveCommit(git, 'FETCH_HEAD')
+      ;({ commit, subject } = await describeCommit(git, 'FETCH_HEAD'))
     }
-    // `commit` is hex from rev-parse: it cannot be read as an option, and checkout takes no `--` before it.
+    // `commit` is hex from git log: it cannot be read as an option, and checkout takes no `--` before it.
     await git(['-c', 'advice.detachedHead=false', 'checkout', '--quiet', '--detach', commit])
-    const subject = (await git(['log', '-1', '--format=%s', commit])).trim()
     // FETCH_HEAD names the URL (with any credentials in it), and the checkout may become a build context.
     await rm(join(dir, '.git', 'FETCH_HEAD'), { force: true })
     log(`Checked out ${commit.slice(0, 12)} ${subject}`)
@@ -71,11 +71,15 @@ export async function fetchCommit(
   }
 }
 
-async function resolveCommit(git: (args: string[]) => Promise<string>, name: string): Promise<string> {
+/** The commit a fetched name points at (an annotated tag peeled) and its subject line, in one git call. */
+async function describeCommit(
+  git: (args: string[]) => Promise<string>,
+  name: string,
+): Promise<{ commit: string; subject: string }> {
   try {
-    const out = await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${name}^{commit}`])
-    const commit = out.trim()
-    if (isFullCommitSha(commit)) return commit
+    const out = await git(['log', '-1', '--no-walk', '--format=%H%n%s', '--end-of-options', `${name}^{commit}`, '--'])
+    const [commit = '', subject = ''] = out.split('\n')
+    if (isFullCommitSha(commit)) return { commit, subject: subject.trim() }
   } catch {
     // reported below
   }
