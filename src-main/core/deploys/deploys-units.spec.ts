@@ -8,29 +8,11 @@ import { envChanges, portText } from './deployment-snapshot'
 import type { DeploymentRecord } from './deployment-store'
 import { checkBudgetMs } from './health-gate'
 import { rollbackTarget } from './rollback-target'
+import { resolvedWebSpec } from '../projects/spec-test-support'
 
 const project = { id: 'p00000000001', name: 'shop' }
 
-function spec(overrides: Partial<ResolvedSpec> = {}): ResolvedSpec {
-  return {
-    name: 'web',
-    image: 'nginx:1.27',
-    git: null,
-    command: null,
-    entrypoint: null,
-    env: [],
-    ports: [],
-    volumes: [],
-    restart: { policy: 'unless-stopped' },
-    healthcheck: null,
-    resources: {},
-    user: null,
-    labels: {},
-    dependsOn: [],
-    autoDeploy: false,
-    ...overrides,
-  }
-}
+const spec = resolvedWebSpec
 
 describe('the strategy', () => {
   it('is stop-first only when a fixed host port is published', () => {

@@ -3,30 +3,12 @@ import { describe, expect, it } from 'vitest'
 import { AppError } from '../shared/app-error'
 import { canonicalJson, durationToNanos, nanosToDuration, planContainer, specHash } from './container-config'
 import type { ProjectRef, ResolvedSpec } from './service-spec'
+import { resolvedWebSpec } from './spec-test-support'
 
 const project: ProjectRef = { id: 'p00000000001', name: 'shop' }
 const SERVICE = 's00000000001'
 
-function spec(overrides: Partial<ResolvedSpec> = {}): ResolvedSpec {
-  return {
-    name: 'web',
-    image: 'nginx:1.27',
-    git: null,
-    command: null,
-    entrypoint: null,
-    env: [],
-    ports: [],
-    volumes: [],
-    restart: { policy: 'unless-stopped' },
-    healthcheck: null,
-    resources: {},
-    user: null,
-    labels: {},
-    dependsOn: [],
-    autoDeploy: false,
-    ...overrides,
-  }
-}
+const spec = resolvedWebSpec
 
 const full = (): ResolvedSpec =>
   spec({
