@@ -1,25 +1,10 @@
-import { mkdirSync } from 'node:fs'
-import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
 import { apiClient } from './fixtures/api-client'
+import { axeFindings, shot } from './fixtures/page-checks'
 import { freePort } from './fixtures/free-port'
 import { dockerCli, type TestbedEnv } from './fixtures/testbed-env'
 import { addLocalHost, signIn } from './fixtures/ui'
 import { expect, test } from './fixtures/test'
-
-const SHOTS = '/tmp/shots'
-mkdirSync(SHOTS, { recursive: true })
-const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: `${SHOTS}/${name}.png` })
-
-/** axe's serious and critical findings on the page, or inside its open dialog. */
-async function axeFindings(page: Page, dialog = false): Promise<string[]> {
-  const builder = new AxeBuilder({ page })
-  if (dialog) builder.include('[role="dialog"]')
-  const { violations } = await builder.analyze()
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-}
 
 const projectContainers = (env: TestbedEnv, projectId: string): string[] =>
   dockerCli(env, ['ps', '-aq', '--filter', `label=io.glinrdock.project=${projectId}`])
