@@ -85,6 +85,17 @@ export const REQUEST_METHODS = [
   'settings.update',
   'notifications.list',
   'notifications.markRead',
+  'routes.list',
+  'routes.get',
+  'routes.create',
+  'routes.remove',
+  'proxy.get',
+  'proxy.apply',
+  'proxy.preview',
+  'certs.list',
+  'certs.status',
+  'certs.issue',
+  'certs.renew',
 ] as const
 
 export const EVENT_NAMES = [
@@ -98,6 +109,9 @@ export const EVENT_NAMES = [
   'projects.changed',
   'cicd.changed',
   'notifications.new',
+  'routes.changed',
+  'proxy.changed',
+  'certs.changed',
 ] as const
 
 /** Long-lived subscriptions with parameters (a log follow, a stats feed, a terminal), each with its own id. */

@@ -198,6 +198,10 @@ export const NOTIFICATION_KINDS = [
   'rollback.succeeded',
   'rollback.failed',
   'health.unhealthy',
+  'cert.issued',
+  'cert.failed',
+  /** Renewal keeps failing and the certificate expires in seven days or less. */
+  'cert.expiring',
 ] as const
 export const NotificationKind = z.enum(NOTIFICATION_KINDS)
 export type NotificationKind = z.infer<typeof NotificationKind>
@@ -244,6 +248,10 @@ export const SettingsSummary = z.object({
   notifications: NotificationPreferences,
   /** Successful deployments per service whose images no prune removes. */
   protectedDeployments: z.number(),
+  /** The ACME directory certificates are ordered from (Let's Encrypt production unless set). */
+  acmeDirectoryUrl: z.string(),
+  /** The contact on the ACME account; `null` registers without one. */
+  acmeEmail: z.string().nullable(),
 })
 export type SettingsSummary = z.infer<typeof SettingsSummary>
 
@@ -254,6 +262,21 @@ const GitSshKey = z
   .max(16_384)
   .regex(/^-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+-----END [A-Z ]*PRIVATE KEY-----\s*$/, 'Not a private key')
 
+export const LETSENCRYPT_DIRECTORY = 'https://acme-v02.api.letsencrypt.org/directory'
+export const LETSENCRYPT_STAGING_DIRECTORY = 'https://acme-staging-v02.api.letsencrypt.org/directory'
+/** An ACME directory over HTTPS (the account key signs every request, but the CA's answers must be authentic). */
+const AcmeDirectoryUrl = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const url = new URL(value)
+      return url.protocol === 'https:' && url.username === '' && url.password === ''
+    } catch {
+      return false
+    }
+  }, 'An https:// URL of an ACME directory')
+
 export const UpdateSettingsInput = z
   .object({
     /** `null` removes it (webhooks are then refused). */
@@ -262,6 +285,9 @@ export const UpdateSettingsInput = z
     /** Only the kinds named change; the others keep what they had. */
     notifications: z.partialRecord(NotificationKind, NotificationPreference).optional(),
     protectedDeployments: z.number().int().min(1).max(100).optional(),
+    /** `null` goes back to Let's Encrypt production. */
+    acmeDirectoryUrl: AcmeDirectoryUrl.nullable().optional(),
+    acmeEmail: z.email('Not an email address').max(254).nullable().optional(),
   })
   .strict()
 export type UpdateSettingsInput = z.input<typeof UpdateSettingsInput>

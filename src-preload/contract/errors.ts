@@ -36,6 +36,10 @@ export const ERROR_CODES = [
   'unhealthy',
   /** A rollback's image is no longer on the engine (pruned or removed); rebuilding its commit brings it back. */
   'image_gone',
+  /** nginx refused a proxy configuration (`nginx -t`, a reload or its confirmation): the previous one serves. */
+  'proxy_rejected',
+  /** The ACME CA refused an order or a challenge failed; the message is the CA's. */
+  'acme_failed',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

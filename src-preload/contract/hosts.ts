@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ProxySettings, ProxySettingsInput } from './routes'
 import { ERROR_CODES } from './errors'
 import { AbsolutePath, DisplayName, EntityId, NetworkHost, Port, Sha256Fingerprint, SshUsername } from './grammar'
 
@@ -79,6 +80,8 @@ export const CreateHostInput = z
     socketPath: AbsolutePath.optional(),
     labels: HostLabels.optional(),
     ssh: SshHostInput.optional(),
+    /** The host's nginx proxy for routes: image and published ports (defaults: nginx alpine, 80 and 443). */
+    proxy: ProxySettingsInput.optional(),
   })
   .strict()
 export type CreateHostInput = z.input<typeof CreateHostInput>
@@ -105,6 +108,8 @@ export const UpdateHostInput = z
     socketPath: AbsolutePath.optional(),
     labels: HostLabels.optional(),
     ssh: SshHostUpdate.optional(),
+    /** Only the fields given change; the proxy is recreated with them at its next apply. */
+    proxy: ProxySettingsInput.optional(),
   })
   .strict()
 export type UpdateHostInput = z.input<typeof UpdateHostInput>
@@ -120,6 +125,8 @@ export const TestHostInput = z
     socketPath: AbsolutePath.optional(),
     labels: HostLabels.optional(),
     ssh: SshHostUpdate.optional(),
+    /** Accepted so the host form can be tested as filled in; a connection test does not touch the proxy. */
+    proxy: ProxySettingsInput.optional(),
   })
   .strict()
   .superRefine((value, ctx) => {
@@ -191,6 +198,7 @@ export const HostSummary = z.object({
   /** While reconnecting: when the next attempt happens. */
   nextRetryAt: z.string().nullable(),
   engine: DockerEngineInfo.nullable(),
+  proxy: ProxySettings,
   createdAt: z.string(),
 })
 export type HostSummary = z.infer<typeof HostSummary>

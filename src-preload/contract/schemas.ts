@@ -1,6 +1,22 @@
 import { z } from 'zod'
 import { ROLES, roleAllows, type Permission } from './roles'
 import { EntityId } from './grammar'
+import {
+  CertDomainInput,
+  CertJobStarted,
+  CertsChanged,
+  CertSummary,
+  CreateRouteInput,
+  ListRoutesInput,
+  PreviewProxyInput,
+  ProxyChanged,
+  ProxyHostInput,
+  ProxyPreview,
+  ProxyState,
+  RouteIdInput,
+  RoutesChanged,
+  RouteSummary,
+} from './routes'
 import type { EventName, RequestMethod, StreamName } from './channels'
 import {
   ContainersChanged,
@@ -259,6 +275,18 @@ export const requests = {
   'settings.update': { input: UpdateSettingsInput, output: SettingsSummary, permission: 'admin' },
   'notifications.list': { input: NotificationsListInput, output: NotificationsList, permission: 'read' },
   'notifications.markRead': { input: MarkNotificationsReadInput, output: Empty, permission: 'read' },
+  'routes.list': { input: ListRoutesInput, output: z.array(RouteSummary), permission: 'read' },
+  'routes.get': { input: RouteIdInput, output: RouteSummary, permission: 'read' },
+  // A route publishes a service to the network: an operator's decision, like starting it.
+  'routes.create': { input: CreateRouteInput, output: RouteSummary, permission: 'operate' },
+  'routes.remove': { input: RouteIdInput, output: Empty, permission: 'operate' },
+  'proxy.get': { input: ProxyHostInput, output: ProxyState, permission: 'read' },
+  'proxy.apply': { input: ProxyHostInput, output: ProxyState, permission: 'operate' },
+  'proxy.preview': { input: PreviewProxyInput, output: ProxyPreview, permission: 'operate' },
+  'certs.list': { input: Empty, output: z.array(CertSummary), permission: 'read' },
+  'certs.status': { input: CertDomainInput, output: CertSummary, permission: 'read' },
+  'certs.issue': { input: CertDomainInput, output: CertJobStarted, permission: 'operate' },
+  'certs.renew': { input: CertDomainInput, output: CertJobStarted, permission: 'operate' },
 } as const satisfies Record<RequestMethod, RequestSpec>
 
 interface EventSpec {
@@ -278,6 +306,9 @@ export const events = {
   'projects.changed': { payload: ProjectsChanged, permission: 'read' },
   'cicd.changed': { payload: CicdChanged, permission: 'read' },
   'notifications.new': { payload: NotificationItem, permission: 'read' },
+  'routes.changed': { payload: RoutesChanged, permission: 'read' },
+  'proxy.changed': { payload: ProxyChanged, permission: 'read' },
+  'certs.changed': { payload: CertsChanged, permission: 'read' },
 } as const satisfies Record<EventName, EventSpec>
 
 interface StreamSpec {

@@ -5,6 +5,7 @@ import type { SshTunnel } from '../../infra/ssh'
 import type { EventBus } from '../events/event-bus'
 import { AppError } from '../shared/app-error'
 import { HostConnection } from './host-connection'
+import { effectiveProxySettings } from './host-proxy-settings'
 import type { HostRecord } from './host-store'
 
 type EngineEventListener = (hostId: string, event: DockerEvent) => void
@@ -109,6 +110,7 @@ export class HostConnections {
       failure: connection?.failure ?? null,
       nextRetryAt: connection?.nextRetryAt ?? null,
       engine: connection?.engine ?? null,
+      proxy: effectiveProxySettings(host.proxy),
       createdAt: host.createdAt,
     }
   }

@@ -9,18 +9,21 @@ import type {
   TestHostResult,
   UpdateHostInput as UpdateHostSchema,
 } from '../../../src-preload/contract/hosts'
+import type { ProxySettings } from '../../../src-preload/contract/routes'
 import type { Logger } from '../../infra/logging/logger'
 import type { SecretBox } from '../../infra/secrets/secret-box'
 import { probeHostKey, type ProbedHostKey } from '../../infra/ssh'
 import type { EventBus } from '../events/event-bus'
 import { AppError } from '../shared/app-error'
 import { newId } from '../shared/ids'
+import type { ProxySettingsSource } from '../shared/proxy-ports'
 import { testConnection } from './connection-test'
 import { checkPrivateKey, hasCredential, sealCredential } from './host-credentials'
 import type { HostConnections } from './host-connections'
 import { editedAddress, localGainsSsh, testTargetOf, type SshPatch } from './host-edit'
 import { discoverImportCandidates, type ImportSources } from './host-import'
 import { hostKeyRefusal, knownHostsVerdict } from './host-key-check'
+import { editedProxySettings, effectiveProxySettings, NO_PROXY_SETTINGS } from './host-proxy-settings'
 import type { HostRecord, HostStore } from './host-store'
 
 type ParsedCreate = z.output<typeof CreateHostSchema>
@@ -41,7 +44,7 @@ export interface HostServiceOptions {
   probeTimeoutMs?: number
 }
 
-export class HostService {
+export class HostService implements ProxySettingsSource {
   constructor(
     private readonly store: HostStore,
     private readonly connections: HostConnections,
@@ -64,6 +67,11 @@ export class HostService {
     return host
   }
 
+  /** The host's proxy settings over the defaults; the proxy domain reads them at each apply. */
+  proxySettings(hostId: string): ProxySettings {
+    return effectiveProxySettings(this.record(hostId).proxy)
+  }
+
   /** Connects just far enough to read the server's host key; stores nothing and never authenticates. */
   async probe(host: string, port: number): Promise<ProbeResult> {
     const { fingerprint, keyType } = await this.probeKey(host, port)
@@ -73,6 +81,7 @@ export class HostService {
 
   async create(parsed: ParsedCreate): Promise<HostSummary> {
     this.assertNameFree(parsed.name)
+    const proxy = editedProxySettings(NO_PROXY_SETTINGS, parsed.proxy)
     const id = newId()
     const record: HostRecord = {
       id,
@@ -81,6 +90,7 @@ export class HostService {
       socketPath: parsed.socketPath ?? (parsed.ssh ? '/var/run/docker.sock' : this.options.defaultLocalSocket),
       labels: parsed.labels ?? {},
       ssh: parsed.ssh ? await this.newSsh(id, parsed.ssh) : null,
+      proxy,
       createdAt: new Date().toISOString(),
     }
     // The checks awaited the network: another request may have taken the name meanwhile.
@@ -98,9 +108,11 @@ export class HostService {
     const current = this.record(input.id)
     const name = input.name ?? current.name
     this.assertNameFree(name, current.id)
+    const proxy = editedProxySettings(current.proxy, input.proxy)
     const next: HostRecord = {
       ...current,
       name,
+      proxy,
       socketPath: input.socketPath ?? current.socketPath,
       labels: input.labels ?? current.labels,
       ssh: input.ssh ? await this.editedSsh(current, input.ssh) : current.ssh,

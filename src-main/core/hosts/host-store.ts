@@ -20,7 +20,15 @@ export interface HostRecord {
     hostKeyType: string
     hostKeyFingerprint: string
   } | null
+  /** The host body's proxy settings; `null` where none was given (the default applies, read at use). */
+  proxy: StoredProxySettings
   createdAt: string
+}
+
+export interface StoredProxySettings {
+  image: string | null
+  httpPort: number | null
+  httpsPort: number | null
 }
 
 interface HostRow {
@@ -38,6 +46,9 @@ interface HostRow {
   ssh_passphrase: string | null
   host_key_type: string | null
   host_key_fingerprint: string | null
+  proxy_image: string | null
+  proxy_http_port: number | null
+  proxy_https_port: number | null
   created_at: string
 }
 
@@ -61,6 +72,7 @@ const toRecord = (row: HostRow): HostRecord => ({
           hostKeyFingerprint: row.host_key_fingerprint!,
         }
       : null,
+  proxy: { image: row.proxy_image, httpPort: row.proxy_http_port, httpsPort: row.proxy_https_port },
   createdAt: row.created_at,
 })
 
@@ -87,8 +99,9 @@ export class HostStore {
     this.db
       .prepare(
         `INSERT INTO hosts (id, name, kind, socket_path, labels, ssh_host, ssh_port, ssh_username, ssh_auth,
-           ssh_private_key_path, ssh_secret, ssh_passphrase, host_key_type, host_key_fingerprint, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           ssh_private_key_path, ssh_secret, ssh_passphrase, host_key_type, host_key_fingerprint, proxy_image,
+           proxy_http_port, proxy_https_port, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(host.id, host.name, host.kind, host.socketPath, ...mutableColumns(host), host.createdAt)
   }
@@ -99,7 +112,7 @@ export class HostStore {
       .prepare(
         `UPDATE hosts SET name = ?, socket_path = ?, labels = ?, ssh_host = ?, ssh_port = ?, ssh_username = ?,
            ssh_auth = ?, ssh_private_key_path = ?, ssh_secret = ?, ssh_passphrase = ?, host_key_type = ?,
-           host_key_fingerprint = ?
+           host_key_fingerprint = ?, proxy_image = ?, proxy_http_port = ?, proxy_https_port = ?
          WHERE id = ?`,
       )
       .run(host.name, host.socketPath, ...mutableColumns(host), host.id)
@@ -129,5 +142,8 @@ function mutableColumns(host: HostRecord): (string | number | null)[] {
     ssh?.sealedPassphrase ?? null,
     ssh?.hostKeyType ?? null,
     ssh?.hostKeyFingerprint ?? null,
+    host.proxy.image,
+    host.proxy.httpPort,
+    host.proxy.httpsPort,
   ]
 }

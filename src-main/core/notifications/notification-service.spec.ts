@@ -63,6 +63,14 @@ describe('NotificationService', () => {
     expect(byKind['health.unhealthy']!.level).toBe('warning')
   })
 
+  it('gives certificate news the level of what happened', () => {
+    notify('cert.issued')
+    notify('cert.failed')
+    notify('cert.expiring')
+    const levels = Object.fromEntries(service.list().items.map((i) => [i.kind, i.level]))
+    expect(levels).toEqual({ 'cert.issued': 'success', 'cert.failed': 'error', 'cert.expiring': 'warning' })
+  })
+
   it('follows the preferences: disabled kinds are neither stored nor shown, desktop only where chosen', async () => {
     await settings.update({
       notifications: {

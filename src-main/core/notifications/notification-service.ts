@@ -17,7 +17,7 @@ import type { NotificationStore } from './notification-store'
 export const RECENT_COUNT = 5
 
 const levelOf = (kind: NotificationKind): NotificationItem['level'] =>
-  kind.endsWith('.succeeded') ? 'success' : kind.endsWith('.failed') ? 'error' : 'warning'
+  kind.endsWith('.succeeded') || kind.endsWith('.issued') ? 'success' : kind.endsWith('.failed') ? 'error' : 'warning'
 
 /**
  * What an item offers when the caller names no actions: the log for builds, the deployment for deploys and

@@ -1,5 +1,5 @@
 import type { LogLine } from '../../../src-preload/contract/containers'
-import { LABELS, type ServiceStartResult } from '../../../src-preload/contract/projects'
+import { LABELS, projectNetworkName, type ServiceStartResult } from '../../../src-preload/contract/projects'
 import type { ContainerService, LogsQuery } from '../containers'
 import type { JobRunner } from '../jobs'
 import { AppError } from '../shared/app-error'
@@ -36,6 +36,8 @@ const lockKey = (projectId: string): string => `project:${projectId}`
  * job on the runner (cancellable, with progress); starting a container that already matches its spec does not.
  */
 export class ServiceLifecycle {
+  private releaseNetwork: (hostId: string, network: string) => Promise<void> = async () => undefined
+
   constructor(
     private readonly projects: ProjectService,
     private readonly reconciler: ServiceReconciler,
@@ -43,6 +45,11 @@ export class ServiceLifecycle {
     private readonly tracker: ServiceStatusTracker,
     private readonly jobs: JobRunner,
   ) {}
+
+  /** The host's proxy joins project networks: it leaves one first, or the engine refuses to remove it. */
+  connectNetworkRelease(release: (hostId: string, network: string) => Promise<void>): void {
+    this.releaseNetwork = release
+  }
 
   registerJobs(): void {
     this.jobs.register<ServicePayload>(SERVICE_DEPLOY_JOB, async (_job, ctx) => {
@@ -194,6 +201,7 @@ export class ServiceLifecycle {
           await this.reconciler.removeService(project, s, volumes)
         })
       }
+      await this.releaseNetwork(project.hostId, projectNetworkName(project.name))
       await this.reconciler.removeNetwork(await this.reconciler.docker(project.hostId), project)
     }
     this.projects.forgetProject(project.id)

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { NOTIFICATION_KINDS, SettingsSummary, UpdateSettingsInput } from '../../../src-preload/contract/cicd'
+import {
+  LETSENCRYPT_DIRECTORY,
+  LETSENCRYPT_STAGING_DIRECTORY,
+  NOTIFICATION_KINDS,
+  SettingsSummary,
+  UpdateSettingsInput,
+} from '../../../src-preload/contract/cicd'
 import type { KeyWrapper } from '../../infra/secrets/key-wrapper'
 import { testDb, testSecretBox } from '../webhooks/webhooks-test-support'
 import {
@@ -105,6 +111,46 @@ describe('SettingsService', () => {
     expect(await update(consented.settings, { githubWebhookSecret: 'hunter2-hunter2' })).toMatchObject({
       githubWebhookSecretSet: true,
     })
+  })
+
+  it("orders certificates from Let's Encrypt production without a contact until told otherwise", () => {
+    const { settings } = setup()
+    expect(settings.acme()).toEqual({ directoryUrl: LETSENCRYPT_DIRECTORY, email: null })
+    expect(settings.get()).toMatchObject({ acmeDirectoryUrl: LETSENCRYPT_DIRECTORY, acmeEmail: null })
+  })
+
+  it('stores the ACME directory and contact, keeps them when left out, and goes back to the defaults on null', async () => {
+    const { settings } = setup()
+    const set = await update(settings, {
+      acmeDirectoryUrl: LETSENCRYPT_STAGING_DIRECTORY,
+      acmeEmail: 'ops@example.com',
+    })
+    expect(set).toMatchObject({ acmeDirectoryUrl: LETSENCRYPT_STAGING_DIRECTORY, acmeEmail: 'ops@example.com' })
+    expect(settings.acme()).toEqual({ directoryUrl: LETSENCRYPT_STAGING_DIRECTORY, email: 'ops@example.com' })
+    await update(settings, { protectedDeployments: 3 })
+    expect(settings.acme()).toEqual({ directoryUrl: LETSENCRYPT_STAGING_DIRECTORY, email: 'ops@example.com' })
+    await update(settings, { acmeEmail: null })
+    expect(settings.acme()).toEqual({ directoryUrl: LETSENCRYPT_STAGING_DIRECTORY, email: null })
+    await update(settings, { acmeDirectoryUrl: null })
+    expect(settings.acme()).toEqual({ directoryUrl: LETSENCRYPT_DIRECTORY, email: null })
+  })
+
+  it('writes the ACME settings with the rest of an update or not at all', async () => {
+    const { settings } = setup(basicText, false)
+    await expect(
+      update(settings, { githubWebhookSecret: 'hunter2-hunter2', acmeEmail: 'ops@example.com' }),
+    ).rejects.toMatchObject({ code: 'secrets_consent_required' })
+    expect(settings.acme().email).toBeNull()
+  })
+
+  it('refuses an ACME directory that is not https (or carries credentials) and an email that is not one', () => {
+    for (const acmeDirectoryUrl of ['http://acme.example/directory', 'https://u:p@acme.example/dir', 'not a url']) {
+      const parsed = UpdateSettingsInput.safeParse({ acmeDirectoryUrl })
+      expect(parsed.success).toBe(false)
+      expect(parsed.error?.issues[0]?.path).toEqual(['acmeDirectoryUrl'])
+    }
+    expect(UpdateSettingsInput.safeParse({ acmeEmail: 'not-an-email' }).success).toBe(false)
+    expect(UpdateSettingsInput.safeParse({ acmeEmail: `${'a'.repeat(250)}@example.com` }).success).toBe(false)
   })
 
   it('refuses what the contract refuses (short secret, not a key, out-of-range count)', () => {

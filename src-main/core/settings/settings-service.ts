@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import {
+  LETSENCRYPT_DIRECTORY,
   NOTIFICATION_KINDS,
   type NotificationKind,
   type NotificationPreferences,
@@ -25,7 +26,15 @@ const KEYS = {
   gitSshKey: 'cicd.gitSshKey',
   notifications: 'cicd.notifications',
   protectedDeployments: 'cicd.protectedDeployments',
+  acmeDirectoryUrl: 'acme.directoryUrl',
+  acmeEmail: 'acme.email',
 } as const
+
+/** Where certificates are ordered and who the CA may write to; the certs domain reads it at each order. */
+export interface AcmeSettings {
+  directoryUrl: string
+  email: string | null
+}
 
 export const DEFAULT_PROTECTED_DEPLOYMENTS = 5
 
@@ -43,7 +52,8 @@ export function defaultNotificationPreferences(): Record<NotificationKind, Notif
 
 /**
  * The CI/CD settings: the GitHub webhook secret and the git ssh key (sealed, never returned: only whether they
- * are set), notification preferences per kind, and how many deployments keep their images protected.
+ * are set), notification preferences per kind, how many deployments keep their images protected, and the ACME
+ * directory and contact certificates are ordered with.
  */
 export class SettingsService implements GitCredentialSource {
   constructor(
@@ -58,6 +68,8 @@ export class SettingsService implements GitCredentialSource {
       gitSshKeySet: this.store.get<string>(KEYS.gitSshKey) !== undefined,
       notifications: this.notificationPreferences(),
       protectedDeployments: this.protectedDeployments(),
+      acmeDirectoryUrl: this.acme().directoryUrl,
+      acmeEmail: this.acme().email,
     }
   }
 
@@ -76,6 +88,9 @@ export class SettingsService implements GitCredentialSource {
       }
       if (input.protectedDeployments !== undefined)
         this.store.set(KEYS.protectedDeployments, input.protectedDeployments)
+      // `null` removes the key: the default (Let's Encrypt production, no contact) applies again.
+      this.write(KEYS.acmeDirectoryUrl, input.acmeDirectoryUrl)
+      this.write(KEYS.acmeEmail, input.acmeEmail)
     })
     return this.get()
   }
@@ -100,6 +115,13 @@ export class SettingsService implements GitCredentialSource {
     return this.store.get<number>(KEYS.protectedDeployments) ?? DEFAULT_PROTECTED_DEPLOYMENTS
   }
 
+  acme(): AcmeSettings {
+    return {
+      directoryUrl: this.store.get<string>(KEYS.acmeDirectoryUrl) ?? LETSENCRYPT_DIRECTORY,
+      email: this.store.get<string>(KEYS.acmeEmail) ?? null,
+    }
+  }
+
   private storedPreferences(): Partial<Record<NotificationKind, NotificationPreference>> {
     const stored = this.store.get<Record<string, NotificationPreference>>(KEYS.notifications) ?? {}
     // Only known kinds: a kind removed from the contract must not reach the output schema.
@@ -114,9 +136,10 @@ export class SettingsService implements GitCredentialSource {
     return this.secrets.seal(value, context)
   }
 
-  private write(key: string, sealed: string | null | undefined): void {
-    if (sealed === undefined) return
-    if (sealed === null) this.store.delete(key)
-    else this.store.set(key, sealed)
+  /** `undefined`: leave as is; `null`: remove; a string: store it (sealed already where it is a secret). */
+  private write(key: string, value: string | null | undefined): void {
+    if (value === undefined) return
+    if (value === null) this.store.delete(key)
+    else this.store.set(key, value)
   }
 }
