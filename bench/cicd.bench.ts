@@ -13,8 +13,7 @@
  * the hand-written rows, since glinrdock's steps run in its own process.
  */
 import { execFile, execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { get } from 'node:http'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -24,17 +23,10 @@ import { startGitServer, type GitServer } from '../e2e/fixtures/git-server'
 import { startServe, type ServeProcess } from '../e2e/fixtures/serve-process'
 import { addTestbedHost } from '../e2e/fixtures/testbed-host'
 import { dockerCli, testbedEnv } from '../e2e/fixtures/testbed-env'
+import { buildVersionImage } from '../e2e/fixtures/version-image'
 import { percentile } from './lib/measure'
-import {
-  elapsedMs,
-  expectOk,
-  freePorts,
-  printTargetTable,
-  sleep,
-  suffix,
-  waitForJob,
-  type Api,
-} from './lib/projects-fixture'
+import { servingAfter } from './lib/serving-probe'
+import { elapsedMs, expectOk, freePorts, printTargetTable, suffix, waitForJob, type Api } from './lib/projects-fixture'
 
 const env = testbedEnv()
 const ROUNDS = 9
@@ -62,55 +54,8 @@ const execFileAsync = promisify(execFile)
 const docker = async (args: string[]): Promise<string> =>
   (await execFileAsync('docker', ['-H', `unix://${env.dockerSocket}`, ...args])).stdout.trim()
 
-/** A busybox httpd image serving `version`, quick to stop (PID 1 traps TERM). */
-function buildImage(version: string): string {
-  const dir = mkdtempSync(join(workDir, 'img-'))
-  writeFileSync(join(dir, 'index.html'), `${version}\n`)
-  writeFileSync(
-    join(dir, 'Dockerfile'),
-    [
-      `FROM ${env.busyboxImage}`,
-      `LABEL ${LABEL}`,
-      'COPY index.html /www/index.html',
-      `CMD ["sh", "-c", "trap 'exit 0' TERM; httpd -f -p 8080 -h /www & wait"]`,
-      '',
-    ].join('\n'),
-  )
-  dockerCli(env, ['build', '-q', '-t', `${repo}:${version}`, dir])
-  return `${repo}:${version}`
-}
-
-/**
- * Polls the port every 2 ms until it answers `version`; answers the ms from `start`. Each try is a new connection
- * given up after 100 ms: while the engine wires a new container's port a SYN can be dropped, and a pooled client
- * (fetch) would queue the next try behind that socket's 1 s retransmit, measuring TCP instead of the container.
- */
-async function servingAfter(start: bigint, port: number, version: string, timeoutMs = 30_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    if ((await answer(port)) === `${version}\n`) return elapsedMs(start)
-    if (Date.now() > deadline) throw new Error(`port ${port} never served ${version}`)
-    await sleep(2)
-  }
-}
-
-function answer(port: number): Promise<string | null> {
-  return new Promise((resolve) => {
-    const req = get({ host: '127.0.0.1', port, path: '/', agent: false, timeout: 100 }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => (body += chunk))
-      res.on('end', () => resolve(res.statusCode === 200 ? body : null))
-      res.on('error', () => resolve(null))
-    })
-    req.on('timeout', () => req.destroy())
-    req.on('error', () => resolve(null))
-  })
-}
-
 beforeAll(async () => {
-  buildImage('v1')
-  buildImage('v2')
+  for (const version of ['v1', 'v2']) await buildVersionImage(env, { repo, version, label: LABEL })
   serve = await startServe({ args: SERVE_ARGS, env: { GLINRDOCK_DEPLOY_STABLE_SECONDS: '1' } })
   api = apiClient(serve.url, serve.adminToken)
   hostId = await addTestbedHost(serve, env)

@@ -6,6 +6,7 @@ import { createContainer, removeContainer, renameContainer } from '../projects/r
 import type { ContainerRow } from '../projects/service-status'
 import { AppError } from '../shared/app-error'
 import { collectEvidence, healthGate, type GateResult } from './health-gate'
+import { drain, type TrafficSwitch } from './traffic-switch'
 
 const STOP_TIMEOUT_SECONDS = 10
 
@@ -29,6 +30,8 @@ export interface SwapInput {
   /** A short id for the temporary name (the deployment's). */
   tag: string
   stableMs: number
+  /** Set when the proxy routes to the service: traffic moves to the new container before the old one stops. */
+  traffic: TrafficSwitch | null
   signal: AbortSignal
   log(line: string): void
   /** Steps as they happen, for the job's progress (and for tests to read the order from the job log). */
@@ -54,6 +57,10 @@ export function strategyFor(plan: ContainerPlan): DeploymentStrategy {
  * the new one takes the canonical name. Stop-first: the old one is renamed aside and stopped, the new one starts
  * under the canonical name, and if it does not pass it is removed and the old one renamed back and started.
  * Whatever fails or is canceled, the old container serves again and no new container stays behind.
+ *
+ * Behind the proxy (start-first), the new container gets the traffic by a safe apply once it passed, the old one
+ * drains its open requests, and only then stops: no request fails. A proxy that refuses the switch fails the
+ * deployment with its error, and the old container keeps the traffic it never lost.
  */
 export async function swapContainer(input: SwapInput): Promise<SwapResult> {
   const strategy = strategyFor(input.plan)
@@ -65,6 +72,15 @@ async function startFirst(input: SwapInput): Promise<SwapResult> {
   const temporary = `${plan.name}-${input.tag}`
   const nothing = async (): Promise<void> => undefined
   const created = await startAndGate(input, await create(input, temporary, nothing), temporary, nothing)
+  const release = await switchTraffic(input, created, nothing)
+  const serving = existing.filter((c) => c.State === 'running')
+  if (input.traffic && serving.length > 0 && input.traffic.drainMs > 0) {
+    input.step(80, `Draining the old container for ${input.traffic.drainMs / 1000} s`)
+    input.log(
+      `Traffic is on ${created.containerId.slice(0, 12)}; ${serving.map(nameOf).join(', ')} finishes its open requests`,
+    )
+    await drain(input.traffic.drainMs)
+  }
   input.step(90, `Removing the old container`)
   // The new one serves and passed its gate: what is left to tidy can no longer fail the deployment.
   for (const old of existing) {
@@ -79,6 +95,7 @@ async function startFirst(input: SwapInput): Promise<SwapResult> {
   } catch (err) {
     input.log(`Kept the name ${temporary}: ${plan.name} is taken (${(err as Error).message})`)
   }
+  release()
   return { ...created, strategy: 'start-first' }
 }
 
@@ -130,6 +147,9 @@ async function stopFirst(input: SwapInput): Promise<SwapResult> {
   const created = madeId!
   input.log(`Created ${plan.name} (${created.slice(0, 12)})`)
   const started = await startAndGate(input, created, plan.name, restore)
+  // The old container is stopped already: the switch only spares waiting for the proxy to notice the new one.
+  const release = await switchTraffic(input, started, restore)
+  release()
   input.step(90, 'Removing the old container')
   for (const row of existing)
     await removeContainer(docker, row.Id).catch((err: unknown) =>
@@ -187,6 +207,28 @@ async function startAndGate(
   }
   input.log(`${name} is ${gate.verdict === 'healthy' ? 'healthy' : `running after ${input.stableMs} ms`}`)
   return { containerId, health: evidence }
+}
+
+/**
+ * Moves the proxy's traffic to the passed container; answers the release for after the rename. On a refusal the
+ * new container goes and `restore` brings the old one back, as for a failed gate.
+ */
+async function switchTraffic(
+  input: SwapInput,
+  passed: { containerId: string; health: HealthEvidence },
+  restore: () => Promise<void>,
+): Promise<() => void> {
+  if (!input.traffic) return () => undefined
+  input.step(70, 'Switching traffic to the new container')
+  try {
+    const release = await input.traffic.switchTo(passed.containerId, { signal: input.signal, log: input.log })
+    input.log(`The proxy sends the service's routes to ${passed.containerId.slice(0, 12)}`)
+    return release
+  } catch (err) {
+    input.log(`The proxy did not switch: ${(err as Error).message}; removing the new container`)
+    await cleanUp(input, passed.containerId, restore)
+    throw failureOf(err, input.signal, passed.health)
+  }
 }
 
 function failureOf(err: unknown, signal: AbortSignal, evidence: HealthEvidence | null): Error {

@@ -22,10 +22,12 @@ import type { ServiceStatusTracker } from '../projects/status-tracker'
 import { AppError, isAppError } from '../shared/app-error'
 import type { BuiltImage, BuiltImageDeployer, Notify } from '../shared/cicd-ports'
 import { newId } from '../shared/ids'
+import type { ProxyControl } from '../shared/proxy-ports'
 import { DeployFailure, strategyFor, swapContainer } from './container-swap'
 import { envChanges, openSnapshotEnv, portsOf, sealSnapshotEnv } from './deployment-snapshot'
 import type { DeploymentRecord, DeploymentStore } from './deployment-store'
 import { rollbackTarget } from './rollback-target'
+import { DEFAULT_DRAIN_SECONDS, proxyTrafficSwitch } from './traffic-switch'
 
 export const SERVICE_RELEASE_JOB = 'service.release'
 /** The same handler; its own kind so the jobs list can say "Roll back". */
@@ -52,6 +54,8 @@ export interface DeployServiceDeps {
 export interface DeployServiceOptions {
   /** Without a health check, how long a new container must keep running to pass (default 5 s). */
   stableMs?: number
+  /** Behind the proxy, how long the replaced container keeps its open connections before it stops (default 10 s). */
+  drainMs?: number
   /** Successful deployments per service whose images no prune removes (Settings will set it; default 5). */
   protectedDeployments?: () => number
   now?: () => Date
@@ -67,7 +71,9 @@ interface ReleasePayload {
  */
 export class DeployService implements BuiltImageDeployer {
   private notify: Notify = () => undefined
+  private proxy: ProxyControl | null = null
   private readonly stableMs: number
+  private readonly drainMs: number
   private readonly keep: () => number
   private readonly now: () => Date
 
@@ -76,6 +82,7 @@ export class DeployService implements BuiltImageDeployer {
     options: DeployServiceOptions = {},
   ) {
     this.stableMs = options.stableMs ?? DEFAULT_STABLE_SECONDS * 1000
+    this.drainMs = options.drainMs ?? DEFAULT_DRAIN_SECONDS * 1000
     this.keep = options.protectedDeployments ?? (() => DEFAULT_PROTECTED_DEPLOYMENTS)
     this.now = options.now ?? (() => new Date())
   }
@@ -83,6 +90,11 @@ export class DeployService implements BuiltImageDeployer {
   /** The notifications domain, connected by the composition root once it exists. */
   connectNotify(notify: Notify): void {
     this.notify = notify
+  }
+
+  /** The proxy domain: a routed service's deployments switch its traffic there (zero-downtime). */
+  connectProxy(proxy: ProxyControl): void {
+    this.proxy = proxy
   }
 
   registerJobs(): void {
@@ -276,12 +288,20 @@ export class DeployService implements BuiltImageDeployer {
       this.deps.store.prepared(record.id, { imageId, spec: stored, sealedEnv, strategy })
       this.changed(service.id, record.id)
       ctx.log(`Strategy ${strategy}: ${strategy === 'stop-first' ? 'a fixed host port' : 'no fixed host port'}`)
+      const traffic = proxyTrafficSwitch(this.proxy, service.id, this.drainMs)
+      if (traffic && strategy === 'stop-first')
+        ctx.log(
+          'Routed requests fail while the old container stops and the new one starts: the fixed host port admits ' +
+            'one container at a time. Remove the host port (the proxy reaches the service on its network) to deploy ' +
+            'without downtime.',
+        )
       const result = await swapContainer({
         docker,
         plan,
         existing,
         tag: record.id.slice(0, 8).toLowerCase(),
         stableMs: this.stableMs,
+        traffic,
         signal: ctx.signal,
         log: (line) => ctx.log(line),
         step: (percent, message) => ctx.progress(percent, message),

@@ -1,8 +1,3 @@
-import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiClient, eventually } from '../../../e2e/fixtures/api-client'
 import { freePort } from '../../../e2e/fixtures/free-port'
@@ -10,6 +5,7 @@ import { SlowRelay } from '../../../e2e/fixtures/slow-relay'
 import { startServe, type ServeProcess } from '../../../e2e/fixtures/serve-process'
 import { addTestbedHost } from '../../../e2e/fixtures/testbed-host'
 import { dockerCli, testbedEnv, type TestbedEnv } from '../../../e2e/fixtures/testbed-env'
+import { buildVersionImage } from '../../../e2e/fixtures/version-image'
 
 /**
  * Deployments, rollback and protected images over REST on the real server, against the test bed's engine reached
@@ -30,37 +26,9 @@ const pulled: string[] = []
 
 type Json = Record<string, any>
 
-const execFileAsync = promisify(execFile)
-/**
- * The docker CLI without blocking the event loop: a build takes seconds, and a client blocked that long reuses a
- * keep-alive socket the server has closed meanwhile.
- */
-const dockerAsync = async (args: string[]): Promise<string> =>
-  (await execFileAsync('docker', ['-H', `unix://${env.dockerSocket}`, ...args])).stdout.trim()
-
-/** An image serving `version` on 8080 (with `/www/ok` unless `bad`), logging a line as it starts. */
-async function buildImage(version: string, options: { ok?: boolean; tag?: string } = {}): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'gd-img-'))
-  try {
-    writeFileSync(join(dir, 'index.html'), `${version}\n`)
-    writeFileSync(
-      join(dir, 'Dockerfile'),
-      [
-        `FROM ${env.busyboxImage}`,
-        `LABEL ${testLabel}`,
-        'COPY index.html /www/index.html',
-        ...(options.ok === false ? [] : ['RUN touch /www/ok']),
-        `CMD ["sh", "-c", "echo starting ${version}; trap 'exit 0' TERM; httpd -f -p 8080 -h /www & wait"]`,
-        '',
-      ].join('\n'),
-    )
-    const tag = options.tag ?? `${repo}:${version}`
-    await dockerAsync(['build', '-q', '-t', tag, dir])
-    return await dockerAsync(['image', 'inspect', '--format', '{{.Id}}', tag])
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
-}
+/** An image serving `version` on 8080 (with `/www/ok` unless `ok` is false); answers its id. */
+const buildImage = async (version: string, options: { ok?: boolean; tag?: string } = {}): Promise<string> =>
+  (await buildVersionImage(env, { repo, version, label: testLabel, ...options })).id
 
 const job = async (id: string): Promise<Json> => (await api.get(`/v1/jobs/${id}`)).json
 const finished = (id: string): Promise<Json> =>
