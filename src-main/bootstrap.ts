@@ -49,6 +49,12 @@ import type { BuildStarter } from './core/shared/cicd-ports'
 import { SystemService } from './core/system/system-service'
 import { TokenService, TokenStore } from './core/tokens'
 import { DEFAULT_STABLE_SECONDS, DeploymentStore, DeployService } from './core/deploys'
+import { RouteService, RouteStore } from './core/routes'
+import type { ProxyControl } from './core/shared/proxy-ports'
+import { ProxyService, ProxyStore } from './core/proxy'
+import { CertService, CertStore } from './core/certs'
+import { routingEnv } from './routing-env'
+import type { CertJobStarted, CertSummary } from '../src-preload/contract/routes'
 import { scoped, type Logger } from './infra/logging/logger'
 import { bundledMigrations } from './infra/sqlite/bundled-migrations'
 import { openDatabase, type Database } from './infra/sqlite/open-database'
@@ -116,6 +122,17 @@ interface Services {
   notifications: NotificationService
   deploys: DeployService
   builds: BuildService
+  routes: RouteService
+  proxy: Pick<ProxyControl, 'state' | 'apply'>
+  certs: CertRequests
+}
+
+/** What the certificate requests call on the certs domain. */
+interface CertRequests {
+  list(): CertSummary[] | Promise<CertSummary[]>
+  status(domain: string): CertSummary | Promise<CertSummary>
+  issue(domain: string): CertJobStarted | Promise<CertJobStarted>
+  renew(domain: string): CertJobStarted | Promise<CertJobStarted>
 }
 
 /** Binds every contract request to exactly one core service call. */
@@ -225,6 +242,19 @@ export function createHandlers(services: Services): Handlers {
       services.notifications.markRead(input)
       return {}
     },
+    // --- routes, proxy, certificates (core/routes, core/proxy, core/certs) ---
+    'routes.list': (filter) => services.routes.list(filter),
+    'routes.get': ({ id }) => services.routes.get(id),
+    'routes.create': (input) => services.routes.create(input),
+    'routes.remove': ({ id }) => services.routes.remove(id).then(() => ({})),
+    'proxy.get': ({ hostId }) => services.proxy.state(hostId),
+    'proxy.apply': ({ hostId }) => services.proxy.apply(hostId),
+    // The routes domain turns the route to add into the proxy's record (its service checked, on this host).
+    'proxy.preview': (input) => services.routes.preview(input),
+    'certs.list': () => services.certs.list(),
+    'certs.status': ({ domain }) => services.certs.status(domain),
+    'certs.issue': ({ domain }) => services.certs.issue(domain),
+    'certs.renew': ({ domain }) => services.certs.renew(domain),
   }
 }
 
@@ -280,6 +310,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       })),
     )
     const env = options.env ?? process.env
+    // Before anything starts: a wrong operator setting stops the start with its name.
+    const routing = routingEnv(env)
     const home = env.HOME ?? homedir()
     const connections = new HostConnections(
       tunnelOpener(secretBox, env, options.logger),
@@ -343,7 +375,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         log: scoped(options.logger, 'deploys'),
       },
       // Settings are built further down; the count is read at each prune and list, long after.
-      { stableMs: stableSeconds(env) * 1000, protectedDeployments: () => settingsService.protectedDeployments() },
+      {
+        stableMs: stableSeconds(env) * 1000,
+        drainMs: routing.drainMs,
+        protectedDeployments: () => settingsService.protectedDeployments(),
+      },
     )
     deploys.registerJobs()
     // --- settings, webhooks, polling, notifications (core/settings, core/webhooks, core/notifications) ---
@@ -381,6 +417,50 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       intervalMsOverride: options.pollIntervalMsOverride ?? pollIntervalOverrideFromEnv(env),
     })
     const stopFollowingEdits = events.on('projects.changed', () => poller.refreshSoon())
+    // --- routes, proxy, certificates (core/routes, core/proxy, core/certs) ---
+    const routeStore = new RouteStore(db)
+    const proxy = new ProxyService({
+      store: new ProxyStore(db),
+      connections,
+      settings: hosts,
+      routes: routeStore,
+      projects: projectStore,
+      events,
+      logger: scoped(options.logger, 'proxy'),
+      containerName: routing.proxyName,
+      bindAddress: routing.proxyBind,
+      pullImage: async (hostId, reference, signal) => {
+        await imagePulls.pullImage(hostId, reference, { signal })
+      },
+    })
+    const certs = new CertService({
+      store: new CertStore(db),
+      box: secretBox,
+      jobs,
+      events,
+      proxy,
+      routes: routeStore,
+      tlsDomains: () => routeStore.tlsDomains(),
+      acme: () => settingsService.acme(),
+      notify: notifications.notify,
+      logger: scoped(options.logger, 'certs'),
+      caFile: routing.acmeCaFile,
+      checkIntervalMs: routing.certCheckMs,
+    })
+    certs.registerJobs()
+    proxy.connectCertificates(certs)
+    deploys.connectProxy(proxy)
+    const routes = new RouteService({
+      store: routeStore,
+      projects: projectStore,
+      proxy,
+      certs,
+      certificates: () => certs.list(),
+      hosts,
+      events,
+      logger: scoped(options.logger, 'routes'),
+    })
+    lifecycle.connectNetworkRelease((hostId, network) => proxy.releaseNetwork(hostId, network))
     const services = {
       system,
       tokens,
@@ -399,6 +479,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       settings: settingsService,
       notifications,
       builds,
+      routes,
+      proxy,
+      certs,
     }
     const dispatcher = new Dispatcher(
       createHandlers(services),
@@ -411,6 +494,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     jobs.start()
     for (const serviceId of deploys.settleInterrupted()) lifecycle.recover(serviceId)
     poller.start()
+    proxy.start()
+    certs.start()
     notifications.syncDesktop()
 
     return {
@@ -435,6 +520,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       dispose: () => {
         stopFollowingEdits()
         poller.dispose()
+        certs.dispose()
+        proxy.dispose()
         healthWatcher.dispose()
         // First: running jobs are settled in the store while it is still open.
         jobs.dispose()

@@ -18,9 +18,11 @@ import {
   type FuzzRequest,
   type Role,
 } from '../../e2e/fixtures/fuzz-inputs'
+import { freePort } from '../../e2e/fixtures/free-port'
 import { rawRequest } from '../../e2e/fixtures/raw-http'
 import { rawWebSocket } from '../../e2e/fixtures/raw-ws'
 import { startServe, type ServeProcess } from '../../e2e/fixtures/serve-process'
+import { nginxImage, removeProxyObjects } from '../../e2e/fixtures/testbed-proxy'
 import { dockerCli, testbedEnv, type TestbedEnv } from '../../e2e/fixtures/testbed-env'
 import { githubSignature } from '../core/webhooks/signature'
 
@@ -38,10 +40,14 @@ const RUNS = Number(process.env.GLINRDOCK_FUZZ_RUNS ?? 400)
 const LOG = process.env.GLINRDOCK_FUZZ_LOG
 const UNREACHABLE = new Set(['docker_unreachable', 'host_unreachable'])
 const MUTATING_METHODS =
-  /^(tokens\.(create|revoke)|hosts\.(create|remove|replaceHostKey)|containers\.(start|stop|restart|remove)|secrets\.consent|projects\.(create|remove|start|stop|composeImport|adopt)|services\.(create|update|remove|start|stop|restart)|settings\.update)$/
+  /^(tokens\.(create|revoke)|hosts\.(create|remove|replaceHostKey)|containers\.(start|stop|restart|remove)|secrets\.consent|projects\.(create|remove|start|stop|composeImport|adopt)|services\.(create|update|remove|start|stop|restart)|settings\.update|routes\.(create|remove)|certs\.(issue|renew))$/
 /** The roles that may write (`operate` or `admin`); the others must never change the store. */
 const WRITERS = new Set<Role>(['deployer', 'admin'])
 const PROJECT_LABEL = 'io.glinrdock.project'
+/** The run's own proxy container: its own name (other specs run theirs on the same engine) and free ports. */
+const PROXY_NAME = `gdfuzz-proxy-${Math.random().toString(36).slice(2, 8)}`
+/** ACME orders of the run go to a loopback port nothing answers on: none leaves this machine. */
+const ACME_NOWHERE = 'https://127.0.0.1:1/directory'
 /**
  * A compose file is read on the event loop. No answer within 10 s means a file blocked the server (a quadratic
  * path in the YAML library once took minutes); how long each took is printed, not asserted (speed is the bench's).
@@ -83,6 +89,8 @@ function stored(): string {
       `hosts:${ids('hosts').join(',')}`,
       `projects:${projects.join(',')}`,
       `services:${ids('services').join(',')}`,
+      `routes:${ids('routes').join(',')}`,
+      `certificates:${(db.prepare('SELECT domain FROM certificates ORDER BY domain').pluck().all() as string[]).join(',')}`,
       // Sealed values change with every seal: a changed value is a write.
       `settings:${JSON.stringify(db.prepare('SELECT key, value FROM settings ORDER BY key').all())}`,
       `files:${readdirSync(serve.dataDir).sort().join(',')}`,
@@ -221,10 +229,16 @@ function removeEngineObjects(before: EngineObjects): string {
 beforeAll(async () => {
   env = testbedEnv()
   engineBefore = engineObjects()
-  serve = await startServe()
+  serve = await startServe({ env: { GLINRDOCK_PROXY_NAME: PROXY_NAME, GLINRDOCK_PROXY_BIND: '127.0.0.1' } })
   const admin = apiClient(serve.url, serve.adminToken)
-  const host = await admin.post('/v1/hosts', { name: 'fuzz', socketPath: env.dockerSocket })
+  const host = await admin.post('/v1/hosts', {
+    name: 'fuzz',
+    socketPath: env.dockerSocket,
+    proxy: { image: nginxImage(env), httpPort: await freePort(), httpsPort: await freePort() },
+  })
+  expect(host.status, host.text).toBe(201)
   const hostId = host.json.id
+  expect((await admin.put('/v1/settings', { acmeDirectoryUrl: ACME_NOWHERE })).status).toBe(200)
   await eventually(async () => (await admin.get(`/v1/hosts/${hostId}`)).json.state === 'connected', 20_000)
   // A project and a service of the run's own, so some requests get past the lookup to the code behind it.
   const project = await admin.post('/v1/projects', { name: 'gdfuzz', hostId })
@@ -232,6 +246,10 @@ beforeAll(async () => {
   const service = await admin.post(`/v1/projects/${project.json.id}/services`, { name: 'web', image: UNPULLABLE_IMAGE })
   expect(service.status, JSON.stringify(service.json)).toBe(201)
   ctx = { hostId, port: serve.port, projectId: project.json.id, serviceId: service.json.id }
+  // A route of the run's own, so route ids get past the lookup too.
+  const route = await admin.post('/v1/routes', { serviceId: service.json.id, domain: 'gdfuzz.invalid', port: 80 })
+  expect(route.status, route.text).toBe(201)
+  ctx.routeId = route.json.id
   tokens.admin = serve.adminToken
   for (const role of ['viewer', 'deployer'] as const) {
     tokens[role] = (await admin.post('/v1/tokens', { name: `fuzz ${role}`, role })).json.token
@@ -250,6 +268,8 @@ afterAll(async () => {
     )
     await serve.stop()
   }
+  // The run's proxy goes first: while it is connected to a project network, that network cannot be removed.
+  if (env) console.log(`fuzz proxy cleanup: removed ${removeProxyObjects(env, PROXY_NAME)} proxy objects`)
   if (engineBefore) console.log(`fuzz engine cleanup: ${removeEngineObjects(engineBefore)}`)
 })
 
@@ -265,6 +285,7 @@ describe('fuzzing the headless server', () => {
             r.method === 'DELETE' &&
             ((r.target.startsWith(`/v1/hosts/${ctx.hostId}`) && !r.target.includes('/containers')) ||
               r.target.startsWith(`/v1/projects/${ctx.projectId}`) ||
+              r.target.startsWith(`/v1/routes/${ctx.routeId}`) ||
               r.target.startsWith(`/v1/services/${ctx.serviceId}`))
           ),
         )

@@ -35,4 +35,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   build_failed: 422,
   unhealthy: 409,
   image_gone: 409,
+  // The configuration the request asked for is what nginx refused: the caller's to fix, the proxy keeps serving.
+  proxy_rejected: 422,
+  // The CA answered, and said no (or could not validate the challenge): a bad gateway, as for git.
+  acme_failed: 502,
 }

@@ -207,7 +207,26 @@ export const REST_ROUTES: RestRoute[] = [
     q.has('limit') ? { limit: strictInteger(q.get('limit')) } : {},
   ),
   route('POST', '/v1/notifications/read', 'notifications.markRead', (_p, body) => body, 204),
+  // --- routes, proxy, certificates (core/routes, core/proxy, core/certs) ---
+  route('POST', '/v1/routes', 'routes.create', (_p, body) => body, 201),
+  route('GET', '/v1/routes', 'routes.list', (_p, _b, q) => pick(q, ['hostId', 'serviceId'])),
+  route('GET', '/v1/routes/:id', 'routes.get', byId),
+  route('DELETE', '/v1/routes/:id', 'routes.remove', byId, 204),
+  route('GET', '/v1/hosts/:id/proxy', 'proxy.get', (p) => ({ hostId: p.id })),
+  // 200 with the state even when nothing changed: an apply of the live configuration is a no-op, not an error.
+  route('POST', '/v1/hosts/:id/proxy/apply', 'proxy.apply', (p) => ({ hostId: p.id })),
+  route('POST', '/v1/hosts/:id/proxy/preview', 'proxy.preview', (p, body) => ({ ...asObject(body), hostId: p.id })),
+  route('GET', '/v1/certs', 'certs.list'),
+  route('POST', '/v1/certs/issue', 'certs.issue', (_p, body) => body, 202),
+  // Domains are ASCII (punycode) or Unicode in the path; the router decodes the parameter, the schema checks it.
+  route('POST', '/v1/certs/:domain/renew', 'certs.renew', (p) => ({ domain: p.domain }), 202),
+  route('GET', '/v1/certs/:domain/status', 'certs.status', (p) => ({ domain: p.domain })),
 ]
+
+/** Query parameters passed on as strings when present; the schema refuses what they must not be. */
+function pick(query: URLSearchParams, names: string[]): Record<string, string | null> {
+  return Object.fromEntries(names.filter((n) => query.has(n)).map((n) => [n, query.get(n)]))
+}
 
 function byId(params: Params): { id: string | undefined } {
   return { id: params.id }

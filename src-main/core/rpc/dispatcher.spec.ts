@@ -70,6 +70,9 @@ describe('the contract', () => {
       builds: none,
       settings: none,
       notifications: none,
+      routes: none,
+      proxy: none,
+      certs: none,
     })
     expect(Object.keys(handlers).sort()).toEqual(names)
   })
