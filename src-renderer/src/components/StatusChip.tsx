@@ -1,4 +1,5 @@
-export type Tone = 'ok' | 'warn' | 'bad' | 'neutral'
+/** `info`: work in progress (issuing, renewing), neither good nor bad yet. */
+export type Tone = 'ok' | 'warn' | 'bad' | 'neutral' | 'info'
 
 interface StatusChipProps {
   tone: Tone

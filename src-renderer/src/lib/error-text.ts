@@ -94,6 +94,14 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
     sentence: 'The image of that deployment is no longer on the engine.',
     next: 'Rebuild its commit, then roll back again.',
   },
+  proxy_rejected: {
+    sentence: 'The proxy’s nginx refused the configuration, so the previous one keeps serving.',
+    next: 'Read nginx’s message below, correct the route (or the proxy settings of the host), then try again.',
+  },
+  acme_failed: {
+    sentence: 'The certificate authority refused the order or could not validate the domain.',
+    next: 'Check that the domain’s DNS points at this host and that port 80 reaches its proxy; it is retried automatically.',
+  },
 }
 
 export const hasTextForEveryCode = (): ErrorCode[] => ERROR_CODES.filter((code) => !ERROR_TEXT[code])

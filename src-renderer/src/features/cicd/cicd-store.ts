@@ -10,6 +10,7 @@ import type {
 } from '../../../../src-preload/contract/cicd'
 import { call, subscribe } from '../../lib/api'
 import type { ApiError } from '../../lib/api-error'
+import { keyedDebounce } from '../../lib/keyed-debounce'
 import { sharedSubscriptions } from '../../lib/shared-subscriptions'
 import { onReconnected } from '../connection/connection-store'
 
@@ -67,17 +68,7 @@ export const useCicdStore = create<CicdStore>((set, get) => {
     set({ builds: { ...get().builds, [buildId]: { ...current, ...next } } })
   }
 
-  const timers = new Map<string, ReturnType<typeof setTimeout>>()
-  const later = (key: string, run: () => void): void => {
-    clearTimeout(timers.get(key))
-    timers.set(
-      key,
-      setTimeout(() => {
-        timers.delete(key)
-        run()
-      }, REFRESH_DELAY_MS),
-    )
-  }
+  const later = keyedDebounce(REFRESH_DELAY_MS)
 
   const watchedServices = new Set<string>()
   const watchedBuilds = new Set<string>()

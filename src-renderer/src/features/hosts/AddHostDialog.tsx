@@ -21,6 +21,8 @@ import { ConnectionTest } from './ConnectionTest'
 import { HostKeyCheck } from './HostKeyCheck'
 import { useHostsStore } from './hosts-store'
 import { ImportPicker } from './ImportPicker'
+import { proxyFieldMessage } from './proxy-form'
+import { ProxyFieldset } from './ProxyFieldset'
 import { SshFields } from './SshFields'
 
 interface Probe {
@@ -123,6 +125,15 @@ export function AddHostDialog({ open, onOpenChange }: { open: boolean; onOpenCha
         >
           {(props) => <input {...props} {...form.register('socketPath')} spellCheck={false} />}
         </Field>
+        <ProxyFieldset
+          editing={false}
+          bind={(field) => form.register(`proxy.${field}`)}
+          errors={{
+            image: errors.proxy?.image?.message,
+            httpPort: proxyFieldMessage('httpPort', errors.proxy?.httpPort?.message),
+            httpsPort: proxyFieldMessage('httpsPort', errors.proxy?.httpsPort?.message),
+          }}
+        />
         {kind === 'ssh' && (
           <HostKeyCheck
             host={host}

@@ -22,6 +22,8 @@ import {
   type FieldErrors,
 } from './edit-host-form'
 import { HostKeyCheck } from './HostKeyCheck'
+import { proxyFieldMessage, type ProxyField } from './proxy-form'
+import { ProxyFieldset } from './ProxyFieldset'
 import { useHostsStore } from './hosts-store'
 
 const CREDENTIALS: [CredentialChoice, string][] = [
@@ -45,6 +47,12 @@ export function EditHostDialog({ host, onClose }: { host: HostSummary | null; on
     </Dialog>
   )
 }
+
+const PROXY_KEYS = {
+  image: 'proxyImage',
+  httpPort: 'proxyHttpPort',
+  httpsPort: 'proxyHttpsPort',
+} as const satisfies Record<ProxyField, keyof EditHostValues>
 
 function EditHostForm({ host, onDone }: { host: HostSummary; onDone(): void }) {
   const { update, probe } = useHostsStore()
@@ -90,7 +98,7 @@ function EditHostForm({ host, onDone }: { host: HostSummary; onDone(): void }) {
       onDone()
     } catch (err) {
       const error = toApiError(err)
-      const field = error.field?.split('.').pop()
+      const field = error.field?.startsWith('proxy.') ? error.field : error.field?.split('.').pop()
       if (error.code === 'validation' && field)
         setErrors({ [field === 'hostKeyFingerprint' ? 'host' : field]: error.message })
       else setFailure(error)
@@ -187,6 +195,18 @@ function EditHostForm({ host, onDone }: { host: HostSummary; onDone(): void }) {
         host.ssh ? 'Remote Docker socket' : 'Docker socket',
         host.ssh ? 'The socket path on the server' : 'The engine’s socket on this computer',
       )}
+      <ProxyFieldset
+        editing
+        bind={(field) => {
+          const key = PROXY_KEYS[field]
+          return { value: values[key], onChange: (event) => set(key, event.target.value), spellCheck: false }
+        }}
+        errors={{
+          image: errors['proxy.image'],
+          httpPort: proxyFieldMessage('httpPort', errors['proxy.httpPort']),
+          httpsPort: proxyFieldMessage('httpsPort', errors['proxy.httpsPort']),
+        }}
+      />
       <ConnectionTest input={testInput} />
       {failure && (
         <p className="field-error" role="alert">

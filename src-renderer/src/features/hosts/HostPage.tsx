@@ -1,5 +1,5 @@
 import { KeyRound, Pencil, RefreshCw, Trash2 } from 'lucide-react'
-import { useEffect, useState } from 'react'
+import { lazy, Suspense, useEffect, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { HostSummary } from '../../../../src-preload/contract/hosts'
 import { EmptyState, ErrorState, Loading } from '../../components/States'
@@ -18,11 +18,14 @@ import { ReplaceHostKeyDialog } from './ReplaceHostKeyDialog'
 import { PermittedButton } from '../connection/PermittedButton'
 import { ErrorText } from '../../components/ErrorText'
 
+const HostRoutesTab = lazy(() => import('../routes/HostRoutesTab').then((m) => ({ default: m.HostRoutesTab })))
+
 const HOST_TABS: TabItem<HostTab>[] = [
   { id: 'containers', label: 'Containers' },
   { id: 'images', label: 'Images' },
   { id: 'volumes', label: 'Volumes' },
   { id: 'networks', label: 'Networks' },
+  { id: 'routes', label: 'Routes' },
 ]
 
 export function HostPage({ hostId, tab }: { hostId: string; tab: HostTab }) {
@@ -57,6 +60,11 @@ export function HostPage({ hostId, tab }: { hostId: string; tab: HostTab }) {
         {tab === 'images' && <ResourcesView key="image" hostId={host.id} kind="image" />}
         {tab === 'volumes' && <ResourcesView key="volume" hostId={host.id} kind="volume" />}
         {tab === 'networks' && <ResourcesView key="network" hostId={host.id} kind="network" />}
+        {tab === 'routes' && (
+          <Suspense fallback={<Loading label="Loading…" />}>
+            <HostRoutesTab host={host} />
+          </Suspense>
+        )}
       </Tabs>
     </div>
   )

@@ -2,6 +2,7 @@ import { zodResolver } from '@hookform/resolvers/zod'
 import type { FieldErrors, Resolver } from 'react-hook-form'
 import type { z } from 'zod'
 import { CreateHostInput, type ImportCandidates } from '../../../../src-preload/contract/hosts'
+import { EMPTY_PROXY_VALUES, toProxyInput, type ProxyValues } from './proxy-form'
 
 export type AuthKind = 'privateKeyPath' | 'privateKey' | 'password' | 'agent'
 export type ParsedCreateHost = z.output<typeof CreateHostInput>
@@ -25,6 +26,8 @@ export interface AddHostValues {
     password: string
     hostKeyFingerprint: string
   }
+  /** The host's proxy: blank fields keep the defaults. */
+  proxy: ProxyValues
 }
 
 export const ADD_HOST_DEFAULTS: AddHostValues = {
@@ -42,6 +45,7 @@ export const ADD_HOST_DEFAULTS: AddHostValues = {
     password: '',
     hostKeyFingerprint: '',
   },
+  proxy: EMPTY_PROXY_VALUES,
 }
 
 const given = (value: string): string | undefined => (value.trim() === '' ? undefined : value)
@@ -49,6 +53,8 @@ const given = (value: string): string | undefined => (value.trim() === '' ? unde
 /** What `hosts.create` receives: only the chosen kind and the chosen way to authenticate. */
 export function toCreateInput(values: AddHostValues): CreateHostInput {
   const input: CreateHostInput = { name: values.name, socketPath: given(values.socketPath) }
+  const proxy = toProxyInput(values.proxy)
+  if (proxy) input.proxy = proxy
   if (values.kind === 'local') return input
   const { ssh, auth } = values
   input.ssh = {
@@ -98,6 +104,9 @@ export const FORM_FIELDS = [
   'ssh.passphrase',
   'ssh.password',
   'ssh.hostKeyFingerprint',
+  'proxy.image',
+  'proxy.httpPort',
+  'proxy.httpsPort',
 ] as const
 export type FormField = (typeof FORM_FIELDS)[number]
 export const isFormField = (field: string | undefined): field is FormField =>

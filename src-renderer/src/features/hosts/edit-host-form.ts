@@ -5,6 +5,7 @@ import {
   type TestHostInput as TestHostRequest,
   type UpdateHostInput as UpdateHostRequest,
 } from '../../../../src-preload/contract/hosts'
+import { toProxyInput } from './proxy-form'
 
 export type CredentialChoice = 'keep' | 'privateKeyPath' | 'privateKey' | 'password' | 'agent'
 
@@ -21,6 +22,9 @@ export interface EditHostValues {
   privateKey: string
   passphrase: string
   password: string
+  proxyImage: string
+  proxyHttpPort: string
+  proxyHttpsPort: string
 }
 
 export function valuesFromHost(host: HostSummary): EditHostValues {
@@ -38,6 +42,9 @@ export function valuesFromHost(host: HostSummary): EditHostValues {
     privateKey: '',
     passphrase: '',
     password: '',
+    proxyImage: host.proxy.image,
+    proxyHttpPort: String(host.proxy.httpPort),
+    proxyHttpsPort: String(host.proxy.httpsPort),
   }
 }
 
@@ -68,6 +75,8 @@ export function toUpdateInput(
   const labels = parseLabels(values.labels)
   if (JSON.stringify(labels) !== JSON.stringify(host.labels)) input.labels = labels
   if (values.socketPath.trim() !== host.socketPath) input.socketPath = values.socketPath.trim()
+  const proxy = proxyChanges(host, values)
+  if (proxy) input.proxy = proxy
   if (!host.ssh) return input
   const ssh: NonNullable<UpdateHostRequest['ssh']> = {}
   if (values.host.trim() !== host.ssh.host) ssh.host = values.host.trim()
@@ -78,6 +87,21 @@ export function toUpdateInput(
   if (addressChanged(host, values) && confirmedKey) ssh.hostKeyFingerprint = confirmedKey
   if (Object.keys(ssh).length > 0) input.ssh = ssh
   return input
+}
+
+/** Only the proxy fields that differ from what the host has; a blank one is left as it is. */
+function proxyChanges(host: HostSummary, values: EditHostValues): UpdateHostRequest['proxy'] {
+  const changed = toProxyInput({
+    image: values.proxyImage.trim() === host.proxy.image ? '' : values.proxyImage,
+    httpPort: values.proxyHttpPort.trim() === String(host.proxy.httpPort) ? '' : values.proxyHttpPort,
+    httpsPort: values.proxyHttpsPort.trim() === String(host.proxy.httpsPort) ? '' : values.proxyHttpsPort,
+  })
+  // The schema compares the two ports: send both when one changes, so a swap is checked as a whole.
+  if (changed && (changed.httpPort !== undefined || changed.httpsPort !== undefined)) {
+    changed.httpPort ??= host.proxy.httpPort
+    changed.httpsPort ??= host.proxy.httpsPort
+  }
+  return changed
 }
 
 function credentialFields(values: EditHostValues): Partial<NonNullable<UpdateHostRequest['ssh']>> {
@@ -111,6 +135,10 @@ export function validate(schema: typeof UpdateHostInput | typeof TestHostInput, 
   const errors: FieldErrors = {}
   for (const issue of result.error.issues) {
     const path = issue.path.map(String)
+    if (path[0] === 'proxy') {
+      errors[`proxy.${path[1] ?? 'image'}`] ??= issue.message
+      continue
+    }
     const field = path[0] === 'ssh' ? (path[1] ?? 'host') : (path[0] ?? 'name')
     const key = field === 'hostKeyFingerprint' ? 'host' : field
     errors[key] ??= issue.message

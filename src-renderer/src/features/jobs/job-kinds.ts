@@ -9,6 +9,8 @@ const JOB_KIND_TEXT: Record<string, string> = {
   'service.build': 'Build image',
   // Deployments and rollbacks (core/deploys).
   'service.release': 'Deploy',
+  // ACME orders and renewals (core/certs).
+  'cert.issue': 'Issue certificate',
 }
 
 export const jobKindText = (kind: string): string => JOB_KIND_TEXT[kind] ?? kind

@@ -21,6 +21,9 @@ const KIND_TEXT: Record<NotificationKind, string> = {
   'rollback.succeeded': 'Rollback succeeded',
   'rollback.failed': 'Rollback failed',
   'health.unhealthy': 'A running service became unhealthy',
+  'cert.issued': 'Certificate issued or renewed',
+  'cert.failed': 'Certificate order failed',
+  'cert.expiring': 'Certificate expiring soon (renewal keeps failing)',
 }
 
 const PERMISSION: Record<BrowserPermission, [Tone, string]> = {

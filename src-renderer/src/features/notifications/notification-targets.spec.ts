@@ -40,4 +40,9 @@ describe('notification targets', () => {
     expect(actionTarget(orphan, 'open_deployment')).toBeNull()
     expect(itemTarget(orphan)).toBeNull()
   })
+
+  it('opens the certificates view for a certificate notification, which names a domain and no service', () => {
+    const cert = item({ kind: 'cert.failed', serviceId: null, projectId: null, deploymentId: null, actions: [] })
+    expect(itemTarget(cert)).toBe('/certs?')
+  })
 })

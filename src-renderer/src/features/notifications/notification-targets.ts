@@ -27,8 +27,16 @@ export const ACTION_TEXT: Record<NotificationAction, string> = {
   rollback: 'Roll back',
 }
 
-/** Where clicking the notification itself leads: its first action's target, else the service's deployments. */
+/** Certificate notifications name a domain, not a service: they lead to the certificates view. */
+export const isCertKind = (kind: NotificationItem['kind']): boolean => kind.startsWith('cert.')
+export const CERTS_ACTION = { label: 'Open certificates', target: `${paths.certs()}?` } as const
+
+/**
+ * Where clicking the notification itself leads: its first action's target, else the service's deployments
+ * (the certificates view for a certificate's).
+ */
 export function itemTarget(item: NotificationItem): string | null {
+  if (isCertKind(item.kind)) return CERTS_ACTION.target
   for (const action of item.actions) {
     const target = actionTarget(item, action)
     if (target && action !== 'rollback') return target

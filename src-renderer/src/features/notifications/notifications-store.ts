@@ -8,7 +8,7 @@ import { sharedSubscriptions } from '../../lib/shared-subscriptions'
 import { onReconnected } from '../connection/connection-store'
 import { useNoticesStore } from '../shell/notices-store'
 import { showBrowserNotification } from './browser-notifications'
-import { ACTION_TEXT, actionTarget, itemTarget } from './notification-targets'
+import { ACTION_TEXT, actionTarget, CERTS_ACTION, isCertKind, itemTarget } from './notification-targets'
 
 const LIMIT = 50
 
@@ -46,10 +46,12 @@ export const useNotificationsStore = create<NotificationsStore>((set, get) => {
       tone: TONE[item.level],
       title: item.title,
       text: item.body,
-      actions: item.actions.flatMap((action) => {
-        const target = actionTarget(item, action)
-        return target ? [{ label: ACTION_TEXT[action], run: () => open(target, item.id) }] : []
-      }),
+      actions: isCertKind(item.kind)
+        ? [{ label: CERTS_ACTION.label, run: () => open(CERTS_ACTION.target, item.id) }]
+        : item.actions.flatMap((action) => {
+            const target = actionTarget(item, action)
+            return target ? [{ label: ACTION_TEXT[action], run: () => open(target, item.id) }] : []
+          }),
     })
     if (pref.desktop) {
       showBrowserNotification({

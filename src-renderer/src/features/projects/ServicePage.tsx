@@ -23,12 +23,14 @@ const ServiceContainerTab = lazy(() =>
 )
 const ServiceFormDialog = lazy(() => import('./ServiceFormDialog').then((m) => ({ default: m.ServiceFormDialog })))
 const DeploymentsTab = lazy(() => import('../cicd/DeploymentsTab').then((m) => ({ default: m.DeploymentsTab })))
+const ServiceRoutesTab = lazy(() => import('../routes/ServiceRoutesTab').then((m) => ({ default: m.ServiceRoutesTab })))
 const BuildsTab = lazy(() => import('../cicd/BuildsTab').then((m) => ({ default: m.BuildsTab })))
 
 const TABS: TabItem<ServiceTab>[] = [
   { id: 'overview', label: 'Overview' },
   { id: 'deployments', label: 'Deployments' },
   { id: 'builds', label: 'Builds' },
+  { id: 'routes', label: 'Routes' },
   { id: 'logs', label: 'Logs' },
   { id: 'stats', label: 'Stats' },
   { id: 'terminal', label: 'Terminal' },
@@ -116,6 +118,7 @@ function ServiceView({
           {tab === 'overview' && <ServiceOverview service={service} />}
           {tab === 'deployments' && <DeploymentsTab service={service} />}
           {tab === 'builds' && <BuildsTab service={service} />}
+          {tab === 'routes' && <ServiceRoutesTab service={service} />}
           {(tab === 'logs' || tab === 'stats' || tab === 'terminal') && (
             <ServiceContainerTab key={tab} service={service} tab={tab} />
           )}

@@ -4,6 +4,7 @@ import { NotificationSettings } from '../notifications/NotificationSettings'
 import { SecretsSection } from '../secrets/SecretsSection'
 import { useSystemStore } from '../system/system-store'
 import { TokensSection } from '../tokens/TokensSection'
+import { AcmeSettingsSection } from './AcmeSettingsSection'
 import { CicdSettingsSection } from './CicdSettingsSection'
 import './settings.css'
 
@@ -35,6 +36,7 @@ export function SettingsPage() {
       </section>
       <SecretsSection />
       <CicdSettingsSection />
+      <AcmeSettingsSection />
       <NotificationSettings />
       <TokensSection />
     </div>

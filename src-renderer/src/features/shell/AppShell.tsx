@@ -1,4 +1,4 @@
-import { ChevronRight, Layers, LayoutDashboard, ListChecks, LogOut, Server, Settings } from 'lucide-react'
+import { ChevronRight, Layers, LayoutDashboard, ListChecks, LogOut, Server, Settings, ShieldCheck } from 'lucide-react'
 import { useEffect } from 'react'
 import { Link } from 'wouter'
 import { StatusChip, type Tone } from '../../components/StatusChip'
@@ -18,6 +18,7 @@ const NAV = [
   { section: 'hosts', href: paths.hosts(), label: 'Hosts', icon: Server },
   { section: 'projects', href: paths.projects(), label: 'Projects', icon: Layers },
   { section: 'jobs', href: paths.jobs(), label: 'Jobs', icon: ListChecks },
+  { section: 'certs', href: paths.certs(), label: 'Certificates', icon: ShieldCheck },
   { section: 'settings', href: paths.settings(), label: 'Settings', icon: Settings },
 ] as const
 
@@ -107,6 +108,7 @@ function Breadcrumbs() {
     hosts: 'Hosts',
     projects: 'Projects',
     jobs: 'Jobs',
+    certs: 'Certificates',
     settings: 'Settings',
     'not-found': 'Not found',
   } as const

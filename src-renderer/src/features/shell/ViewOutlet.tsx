@@ -15,6 +15,7 @@ const ProjectPage = lazy(() => import('../projects/ProjectPage').then((m) => ({ 
 const ServicePage = lazy(() => import('../projects/ServicePage').then((m) => ({ default: m.ServicePage })))
 const BuildPage = lazy(() => import('../cicd/BuildPage').then((m) => ({ default: m.BuildPage })))
 const JobsPage = lazy(() => import('../jobs/JobsPage').then((m) => ({ default: m.JobsPage })))
+const CertsPage = lazy(() => import('../routes/CertsPage').then((m) => ({ default: m.CertsPage })))
 const SettingsPage = lazy(() => import('../settings/SettingsPage').then((m) => ({ default: m.SettingsPage })))
 
 export function ViewOutlet() {
@@ -63,6 +64,8 @@ function View() {
       return <BuildPage key={buildId} projectId={projectId!} serviceId={serviceId!} buildId={buildId!} />
     case 'jobs':
       return <JobsPage />
+    case 'certs':
+      return <CertsPage />
     case 'settings':
       return <SettingsPage />
     case 'not-found':

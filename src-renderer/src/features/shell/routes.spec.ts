@@ -7,6 +7,8 @@ describe('routes', () => {
     expect(parseRoute(paths.hosts()).view).toBe('hosts')
     expect(parseRoute(paths.settings()).view).toBe('settings')
     expect(parseRoute(paths.jobs()).view).toBe('jobs')
+    expect(parseRoute(paths.certs()).view).toBe('certs')
+    expect(sectionOf('certs')).toBe('certs')
     for (const tab of HOST_TABS) {
       expect(parseRoute(paths.host('abc123def456', tab))).toMatchObject({
         view: 'host',

@@ -2,11 +2,20 @@
  * Every view has an address (hash-based, so it works the same from Electron's file:// page and from the
  * headless server). This module is the only place that knows the shape of those addresses.
  */
-export const HOST_TABS = ['containers', 'images', 'volumes', 'networks'] as const
+export const HOST_TABS = ['containers', 'images', 'volumes', 'networks', 'routes'] as const
 export type HostTab = (typeof HOST_TABS)[number]
 export const CONTAINER_TABS = ['logs', 'stats', 'inspect', 'terminal'] as const
 export type ContainerTab = (typeof CONTAINER_TABS)[number]
-export const SERVICE_TABS = ['overview', 'deployments', 'builds', 'logs', 'stats', 'terminal', 'spec'] as const
+export const SERVICE_TABS = [
+  'overview',
+  'deployments',
+  'builds',
+  'routes',
+  'logs',
+  'stats',
+  'terminal',
+  'spec',
+] as const
 export type ServiceTab = (typeof SERVICE_TABS)[number]
 
 export type View =
@@ -19,6 +28,7 @@ export type View =
   | 'service'
   | 'build'
   | 'jobs'
+  | 'certs'
   | 'settings'
   | 'not-found'
 
@@ -51,6 +61,7 @@ export const paths = {
   build: (projectId: string, serviceId: string, buildId: string): string =>
     `/projects/${segment(projectId)}/services/${segment(serviceId)}/builds/${segment(buildId)}`,
   jobs: (): string => '/jobs',
+  certs: (): string => '/certs',
   settings: (): string => '/settings',
 }
 
@@ -84,6 +95,7 @@ export function parseRoute(path: string): RouteState {
   if (parts.length === 0) return { ...base, view: 'dashboard' }
   if (parts[0] === 'settings' && parts.length === 1) return { ...base, view: 'settings' }
   if (parts[0] === 'jobs' && parts.length === 1) return { ...base, view: 'jobs' }
+  if (parts[0] === 'certs' && parts.length === 1) return { ...base, view: 'certs' }
   if (parts[0] === 'projects') return parseProjectRoute(parts, base)
   if (parts[0] !== 'hosts') return base
   if (parts.length === 1) return { ...base, view: 'hosts' }
@@ -122,9 +134,9 @@ function parseProjectRoute(parts: string[], base: RouteState): RouteState {
 }
 
 /** Which entry of the left navigation a view belongs to. */
-export function sectionOf(view: View): 'dashboard' | 'hosts' | 'projects' | 'jobs' | 'settings' | null {
+export function sectionOf(view: View): 'dashboard' | 'hosts' | 'projects' | 'jobs' | 'certs' | 'settings' | null {
   if (view === 'host' || view === 'container' || view === 'hosts') return 'hosts'
   if (view === 'projects' || view === 'project' || view === 'service' || view === 'build') return 'projects'
-  if (view === 'dashboard' || view === 'settings' || view === 'jobs') return view
+  if (view === 'dashboard' || view === 'settings' || view === 'jobs' || view === 'certs') return view
   return null
 }
