@@ -16,8 +16,11 @@ export interface EnsureProxyOptions {
   pullImage?: (hostId: string, ref: string, signal?: AbortSignal) => Promise<void>
   /** Writes the first configuration into the created, not yet started container. */
   seed: (container: Dockerode.Container) => Promise<void>
-  /** Whether the started container serves its seed; until it does, a proxy it replaces is kept aside. */
-  confirm: (container: Dockerode.Container) => Promise<boolean>
+  /**
+   * Whether the container answers its health location: with the seed's hash (a new container; until it does, a
+   * proxy it replaces is kept aside), or with any configuration (`'any'`: a replaced proxy started again).
+   */
+  confirm: (container: Dockerode.Container, expect: 'seed' | 'any') => Promise<boolean>
   signal?: AbortSignal
 }
 
@@ -138,7 +141,7 @@ export async function ensureProxyContainer(docker: Dockerode, o: EnsureProxyOpti
   const old = info && (await stepAside(docker, info, o))
   try {
     const created = await createAndStart(docker, o)
-    if (!(await o.confirm(created))) {
+    if (!(await o.confirm(created, 'seed'))) {
       await created.remove({ force: true }).catch(() => undefined)
       throw new AppError(
         'proxy_rejected',
@@ -148,7 +151,11 @@ export async function ensureProxyContainer(docker: Dockerode, o: EnsureProxyOpti
     if (old) await old.remove({ force: true }).catch(() => undefined)
     return { container: created, id: created.id, created: true }
   } catch (err) {
-    if (old) await stepBack(old, o).catch(() => undefined)
+    // Back on its ports and answering before the error is: what served before serves again when the caller hears.
+    if (old)
+      await stepBack(old, o)
+        .then(() => o.confirm(old, 'any'))
+        .catch(() => undefined)
     throw err
   }
 }

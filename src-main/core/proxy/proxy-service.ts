@@ -273,7 +273,8 @@ export class ProxyService implements ProxyControl {
         seed = renderConfig({ httpsPort: settings.httpsPort, servers: [] })
         await putFiles(container, CONF_DIR, seedFiles(seed), signal)
       },
-      confirm: (container) => waitForHash(container, (seed as RenderedConfig | null)?.hash ?? '', signal),
+      confirm: (container, expect) =>
+        waitForHash(container, expect === 'any' ? null : ((seed as RenderedConfig | null)?.hash ?? ''), signal),
     })
     if (ensured.created && seed) this.deps.store.recordContainer(hostId, ensured.id, (seed as RenderedConfig).hash)
     await connectNetworks(docker, ensured.id, projectNetworks(this.deps.projects, hostId))

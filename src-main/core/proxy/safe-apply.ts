@@ -117,14 +117,16 @@ export async function servedHash(container: Dockerode.Container, signal?: AbortS
   return GENERATION.test(hash) ? hash : null
 }
 
+/** Polls the health location for up to 5 s until it answers `hash` (`null`: any configuration of ours). */
 export async function waitForHash(
   container: Dockerode.Container,
-  hash: string,
+  hash: string | null,
   signal?: AbortSignal,
 ): Promise<boolean> {
   const deadline = Date.now() + CONFIRM_MS
   for (;;) {
-    if ((await servedHash(container, signal).catch(() => null)) === hash) return true
+    const served = await servedHash(container, signal).catch(() => null)
+    if (served !== null && (hash === null || served === hash)) return true
     if (Date.now() >= deadline) return false
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
