@@ -145,7 +145,7 @@ export async function runCertJob(deps: CertJobDeps, jobId: string, ctx: JobConte
       )
       throw err
     }
-    throw recordFailure(deps, row, err)
+    throw recordFailure(deps, row, err, reason)
   } finally {
     const row = store.get(domain)
     if (row?.jobId === jobId) {
@@ -216,7 +216,11 @@ function resting(row: CertRow): { notAfter: Date | null; failures: number } {
   return { notAfter: dateOf(row.notAfter), failures: row.failures }
 }
 
-function recordFailure(deps: CertJobDeps, row: CertRow, err: unknown): AppError {
+/**
+ * A failure notifies when it is the first since the certificate last worked, or answers a forced renewal; the
+ * retries after it only record (the "expires in 7 days" warning speaks daily while renewal keeps failing).
+ */
+function recordFailure(deps: CertJobDeps, row: CertRow, err: unknown, reason: CertJobPayload['reason']): AppError {
   const now = deps.now()
   const message =
     err instanceof AcmeFailure || isAppError(err) ? err.message : 'Internal error while ordering the certificate'
@@ -240,12 +244,13 @@ function recordFailure(deps: CertJobDeps, row: CertRow, err: unknown): AppError 
     },
     now.toISOString(),
   )
-  deps.notify({
-    kind: 'cert.failed',
-    title: `Certificate for ${row.domain} failed`,
-    body: `${message} Next attempt ${nextAttemptAt.toISOString()}.`,
-    actions: ['open_log'],
-  })
+  if (failures === 1 || reason === 'forced')
+    deps.notify({
+      kind: 'cert.failed',
+      title: `Certificate for ${row.domain} failed`,
+      body: `${message} Next attempt ${nextAttemptAt.toISOString()}.`,
+      actions: ['open_log'],
+    })
   if (warn) notifyExpiring(deps, row.domain, row.notAfter!, message)
   return new AppError('acme_failed', message)
 }

@@ -191,6 +191,11 @@ describe('failing', () => {
       expect(h.notified.at(-1)).toMatchObject({ kind: 'cert.failed' })
       expect(h.notified.at(-1)!.body).toContain('returned 404')
       expect(service.ensureCertificate(d('fail'))).toBeNull()
+      // The retry fails too: recorded and backed off further, but the operator heard of it once already.
+      const said = h.notified.filter((n) => n.kind === 'cert.failed').length
+      expect((await issued(d('fail'))).job.status).toBe('failed')
+      expect(service.status(d('fail')).failures).toBe(2)
+      expect(h.notified.filter((n) => n.kind === 'cert.failed')).toHaveLength(said)
     } finally {
       proxy.silent = false
     }
@@ -218,7 +223,7 @@ describe('failing', () => {
     try {
       clock = new Date(next - 1000)
       await service.check()
-      expect(service.status(d('fail'))).toMatchObject({ jobId: null, failures: 1 })
+      expect(service.status(d('fail'))).toMatchObject({ jobId: null, failures: 2 })
       clock = new Date(next + 1000)
       await service.check()
       const retry = service.status(d('fail'))
