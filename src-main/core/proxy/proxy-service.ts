@@ -306,7 +306,6 @@ export class ProxyService implements ProxyControl {
       if (onlyIfChanged && (unchanged || this.refused.get(hostId) === rendered.hash)) return false
       this.refused.delete(hostId)
       const { container, id } = await this.ensure(hostId, docker, options.signal)
-      await connectNetworks(docker, id, projectNetworks(this.deps.projects, hostId))
       const after = this.deps.store.get(hostId)
       if (after?.containerId === id && after.configHash === rendered.hash) {
         if (after.lastError)
