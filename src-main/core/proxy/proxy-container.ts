@@ -29,6 +29,8 @@ export interface EnsuredProxy {
   id: string
   /** True when this call created (or recreated) it. */
   created: boolean
+  /** The networks it is on, when the inspect this call used says (a container it made has only its own). */
+  networks: string[] | null
 }
 
 const volumes = (name: string): [string, string][] => [
@@ -128,12 +130,17 @@ async function start(container: Dockerode.Container, o: EnsureProxyOptions): Pro
  * seeded) when absent, recreated when its image or ports differ, started when stopped. Volumes outlive a recreate,
  * so the certificates and challenge files stay.
  */
-export async function ensureProxyContainer(docker: Dockerode, o: EnsureProxyOptions): Promise<EnsuredProxy> {
-  const info = await inspectProxy(docker, o.name)
+export async function ensureProxyContainer(
+  docker: Dockerode,
+  o: EnsureProxyOptions,
+  /** The caller's inspect of the proxy a moment ago (`null`: none), so an apply asks the engine once. */
+  known?: Dockerode.ContainerInspectInfo | null,
+): Promise<EnsuredProxy> {
+  const info = known !== undefined ? known : await inspectProxy(docker, o.name)
   if (info && matchesSettings(info, o)) {
     const container = docker.getContainer(info.Id)
     if (!info.State.Running) await start(container, o)
-    return { container, id: info.Id, created: false }
+    return { container, id: info.Id, created: false, networks: Object.keys(info.NetworkSettings.Networks ?? {}) }
   }
   await ensureProxyImage(docker, o)
   // The old proxy steps aside (renamed, stopped: it holds the ports) and comes back if the new one cannot start,
@@ -149,7 +156,7 @@ export async function ensureProxyContainer(docker: Dockerode, o: EnsureProxyOpti
       )
     }
     if (old) await old.remove({ force: true }).catch(() => undefined)
-    return { container: created, id: created.id, created: true }
+    return { container: created, id: created.id, created: true, networks: null }
   } catch (err) {
     // Back on its ports and answering before the error is: what served before serves again when the caller hears.
     if (old)
@@ -220,11 +227,18 @@ async function createAndStart(docker: Dockerode, o: EnsureProxyOptions): Promise
 }
 
 /** Joins every project network of the host; a network that went meanwhile is skipped. */
-export async function connectNetworks(docker: Dockerode, containerId: string, networks: string[]): Promise<void> {
-  const info = await docker.getContainer(containerId).inspect()
-  const joined = new Set(Object.keys(info.NetworkSettings.Networks ?? {}))
+/** Joins every project network of the host; `joined`, when the caller knows it, spares an inspect. */
+export async function connectNetworks(
+  docker: Dockerode,
+  containerId: string,
+  networks: string[],
+  joined: string[] | null = null,
+): Promise<void> {
+  const on = new Set(
+    joined ?? Object.keys((await docker.getContainer(containerId).inspect()).NetworkSettings.Networks ?? {}),
+  )
   for (const network of networks) {
-    if (joined.has(network)) continue
+    if (on.has(network)) continue
     try {
       await docker.getNetwork(network).connect({ Container: containerId })
     } catch (err) {

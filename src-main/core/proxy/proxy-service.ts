@@ -15,7 +15,7 @@ import type {
   RouteRecord,
   RouteSource,
 } from '../shared/proxy-ports'
-import { CONF_DIR, UnsafeTokenError, renderConfig, type RenderedConfig } from './nginx-config'
+import { CONF_DIR, UnsafeTokenError, renderConfig } from './nginx-config'
 import {
   connectNetworks,
   disconnectNetwork,
@@ -104,14 +104,19 @@ export class ProxyService implements ProxyControl {
     this.timers.clear()
   }
 
-  apply(hostId: string, options: ApplyOptions = {}): Promise<ProxyState> {
+  async apply(hostId: string, options: ApplyOptions = {}): Promise<ProxyState> {
+    await this.applyAndAnnounce(hostId, options)
+    return this.state(hostId)
+  }
+
+  /** The apply without reading the state back: a deploy's switch waits for nginx, not for one more inspect. */
+  private applyAndAnnounce(hostId: string, options: ApplyOptions): Promise<void> {
     return this.serial(hostId, async () => {
       try {
         await this.applyNow(hostId, options, false)
       } finally {
         this.deps.events.emit('proxy.changed', { hostId })
       }
-      return this.state(hostId)
     })
   }
 
@@ -175,7 +180,7 @@ export class ProxyService implements ProxyControl {
     if (!info.State.Running) throw new AppError('conflict', `Container ${containerId} is not running`)
     this.pins.set(serviceId, info.Id)
     try {
-      await this.apply(hostId, options)
+      await this.applyAndAnnounce(hostId, options)
     } catch (err) {
       if (this.pins.get(serviceId) === info.Id) this.pins.delete(serviceId)
       throw err
@@ -259,25 +264,31 @@ export class ProxyService implements ProxyControl {
   }
 
   /** The container, created with a known-good seed (no routes) and confirmed serving it, networks joined. */
-  private async ensure(hostId: string, docker: Dockerode, signal?: AbortSignal) {
+  private async ensure(
+    hostId: string,
+    docker: Dockerode,
+    signal?: AbortSignal,
+    known?: Dockerode.ContainerInspectInfo | null,
+  ) {
     const settings = this.deps.settings.proxySettings(hostId)
-    let seed: RenderedConfig | null = null
-    const ensured = await ensureProxyContainer(docker, {
-      hostId,
-      name: this.name,
-      bindAddress: this.bindAddress,
-      settings,
-      pullImage: this.deps.pullImage,
-      signal,
-      seed: async (container) => {
-        seed = renderConfig({ httpsPort: settings.httpsPort, servers: [] })
-        await putFiles(container, CONF_DIR, seedFiles(seed), signal)
+    // What a new container starts with: no routes, so it can only be right.
+    const seed = renderConfig({ httpsPort: settings.httpsPort, servers: [] })
+    const ensured = await ensureProxyContainer(
+      docker,
+      {
+        hostId,
+        name: this.name,
+        bindAddress: this.bindAddress,
+        settings,
+        pullImage: this.deps.pullImage,
+        signal,
+        seed: (container) => putFiles(container, CONF_DIR, seedFiles(seed), signal),
+        confirm: (container, expect) => waitForHash(container, expect === 'any' ? null : seed.hash, signal),
       },
-      confirm: (container, expect) =>
-        waitForHash(container, expect === 'any' ? null : ((seed as RenderedConfig | null)?.hash ?? ''), signal),
-    })
-    if (ensured.created && seed) this.deps.store.recordContainer(hostId, ensured.id, (seed as RenderedConfig).hash)
-    await connectNetworks(docker, ensured.id, projectNetworks(this.deps.projects, hostId))
+      known,
+    )
+    if (ensured.created) this.deps.store.recordContainer(hostId, ensured.id, seed.hash)
+    await connectNetworks(docker, ensured.id, projectNetworks(this.deps.projects, hostId), ensured.networks)
     return ensured
   }
 
@@ -305,7 +316,7 @@ export class ProxyService implements ProxyControl {
         live.configHash === rendered.hash
       if (onlyIfChanged && (unchanged || this.refused.get(hostId) === rendered.hash)) return false
       this.refused.delete(hostId)
-      const { container, id } = await this.ensure(hostId, docker, options.signal)
+      const { container, id } = await this.ensure(hostId, docker, options.signal, current)
       const after = this.deps.store.get(hostId)
       if (after?.containerId === id && after.configHash === rendered.hash) {
         if (after.lastError)
