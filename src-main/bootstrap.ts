@@ -50,11 +50,9 @@ import { SystemService } from './core/system/system-service'
 import { TokenService, TokenStore } from './core/tokens'
 import { DEFAULT_STABLE_SECONDS, DeploymentStore, DeployService } from './core/deploys'
 import { RouteService, RouteStore } from './core/routes'
-import type { ProxyControl } from './core/shared/proxy-ports'
 import { ProxyService, ProxyStore } from './core/proxy'
 import { CertService, CertStore } from './core/certs'
 import { routingEnv } from './routing-env'
-import type { CertJobStarted, CertSummary } from '../src-preload/contract/routes'
 import { scoped, type Logger } from './infra/logging/logger'
 import { bundledMigrations } from './infra/sqlite/bundled-migrations'
 import { openDatabase, type Database } from './infra/sqlite/open-database'
@@ -123,16 +121,8 @@ interface Services {
   deploys: DeployService
   builds: BuildService
   routes: RouteService
-  proxy: Pick<ProxyControl, 'state' | 'apply'>
-  certs: CertRequests
-}
-
-/** What the certificate requests call on the certs domain. */
-interface CertRequests {
-  list(): CertSummary[] | Promise<CertSummary[]>
-  status(domain: string): CertSummary | Promise<CertSummary>
-  issue(domain: string): CertJobStarted | Promise<CertJobStarted>
-  renew(domain: string): CertJobStarted | Promise<CertJobStarted>
+  proxy: ProxyService
+  certs: CertService
 }
 
 /** Binds every contract request to exactly one core service call. */
