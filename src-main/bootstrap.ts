@@ -62,6 +62,9 @@ import { SecretBox } from './infra/secrets/secret-box'
 
 export const APP_VERSION: string = version
 
+/** How long start-up waits for saved hosts to dial: unsealing a key takes milliseconds, a keychain prompt may not. */
+const DIAL_WAIT_MS = 500
+
 export interface CoreOptions {
   dataDir: string
   mode: 'desktop' | 'headless'
@@ -479,6 +482,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       scoped(options.logger, 'rpc'),
     )
     for (const host of hostStore.list()) connections.open(host)
+    // The transport's start-up (routes, plugins) holds the event loop for ~150 ms: links dial before it.
+    await connections.dialed(DIAL_WAIT_MS)
     if (options.mode === 'desktop') await hosts.offerLocalEngine(settings)
     // Last, so a failed start leaves no timer behind on a closed store.
     jobs.start()

@@ -38,6 +38,9 @@ const MAX_BODY_BYTES = 1024 * 1024
  * Order for every request: request-target form → one Host header → Host guard (421) → the route's own
  * guards (token for /v1, Origin for the WebSocket) → parameters and body → the contract.
  */
+/** A turn of the event loop through its I/O phase (a `setImmediate` can run before any I/O is read). */
+const yieldToIo = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
+
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const { core } = options
   const log = options.logger.child({ scope: 'http' })
@@ -120,9 +123,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     body === '' ? done(null, undefined) : parseJson(req, body, done),
   )
 
+  // Setting up the framework and the API routes holds the event loop for 50–70 ms at a time. The hosts' SSH
+  // handshakes began before this and need it in between, or the first view after `listening` waits for them.
+  await yieldToIo()
   await app.register(fastifyWebsocket, { options: { maxPayload: WS_MAX_MESSAGE_BYTES } })
   await app.register(async (scope) => registerWebSocket(scope, { core, logger: options.logger }))
+  await yieldToIo()
   await app.register(async (scope) => registerApi(scope, { core, ratePerMinute: options.restRatePerMinute ?? 1200 }))
+  await yieldToIo()
   await app.register(async (scope) => registerGithubWebhook(scope, { webhooks: core.webhooks }))
   const rendererFallback = await registerRenderer(app, options.rendererDir)
   // Unknown /v1 paths say 401 before 404, so an anonymous caller learns nothing about the routes;

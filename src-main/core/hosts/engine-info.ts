@@ -21,18 +21,25 @@ export async function readEngineInfo(docker: Dockerode, timeoutMs = 10_000): Pro
   })
   try {
     const [info, version] = await Promise.race([Promise.all([docker.info(), docker.version()]), timedOut])
-    return {
-      version: version.Version,
-      apiVersion: version.ApiVersion,
-      os: info.OperatingSystem ?? version.Os,
-      arch: version.Arch,
-      cpus: info.NCPU ?? 0,
-      memoryBytes: info.MemTotal ?? 0,
-    }
+    return engineInfoOf(info as Record<string, unknown>, version as unknown as Record<string, unknown>)
   } catch (err) {
     throw mapDockerError(err, 'Docker engine')
   } finally {
     clearTimeout(timer)
+  }
+}
+
+/** What a host card shows about its engine, from its `GET /info` and `GET /version` answers. */
+export function engineInfoOf(info: Record<string, unknown>, version: Record<string, unknown>): DockerEngineInfo {
+  const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
+  const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0)
+  return {
+    version: text(version.Version) ?? 'unknown',
+    apiVersion: text(version.ApiVersion) ?? 'unknown',
+    os: text(info.OperatingSystem) ?? text(version.Os) ?? 'unknown',
+    arch: text(version.Arch) ?? 'unknown',
+    cpus: count(info.NCPU),
+    memoryBytes: count(info.MemTotal),
   }
 }
 

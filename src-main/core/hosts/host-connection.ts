@@ -5,7 +5,7 @@ import type { Logger } from '../../infra/logging/logger'
 import type { SshTunnel, TunnelStateEvent } from '../../infra/ssh'
 import { AppError, isAppError } from '../shared/app-error'
 import { backoffDelay, DEFAULT_BACKOFF } from '../shared/backoff'
-import { engineFailure, readEngineInfo } from './engine-info'
+import { engineFailure, engineInfoOf, readEngineInfo } from './engine-info'
 import type { HostRecord } from './host-store'
 
 export interface HostFailure {
@@ -72,9 +72,11 @@ export class HostConnection {
     private readonly log: Logger,
   ) {}
 
-  start(): void {
-    if (this.host.kind === 'local') void this.connectEngine()
-    else void this.startTunnel()
+  /** Resolves once the first connection attempt is on the wire (or failed before it could be). */
+  start(): Promise<void> {
+    if (this.host.kind !== 'local') return this.startTunnel()
+    void this.connectEngine()
+    return Promise.resolve()
   }
 
   /**
@@ -196,14 +198,15 @@ export class HostConnection {
     clearTimeout(this.retryTimer)
     const generation = this.generation
     try {
+      let engine: DockerEngineInfo
       if (!this.client) {
         const endpoint = this.tunnel ? { agent: this.tunnel.createAgent() } : { socketPath: this.host.socketPath }
-        const client = (await createDockerClient(endpoint)).docker
+        const created = await createDockerClient(endpoint, { withInfo: true })
         // A retry meanwhile replaced the tunnel: this client's agent belongs to the old one.
         if (generation !== this.generation) return
-        this.client = client
-      }
-      const engine = await readEngineInfo(this.client)
+        this.client = created.docker
+        engine = engineInfoOf(created.info ?? {}, created.version)
+      } else engine = await readEngineInfo(this.client)
       if (this.disposed || generation !== this.generation) return
       this.engine = engine
       this.attempt = 0

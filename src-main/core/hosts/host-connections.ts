@@ -16,6 +16,7 @@ export class HostConnections {
   private readonly live = new Map<string, HostConnection>()
   private readonly engineListeners = new Set<EngineEventListener>()
   private readonly resyncListeners = new Set<ResyncListener>()
+  private readonly dialing = new Set<Promise<void>>()
 
   constructor(
     private readonly openTunnel: (host: HostRecord) => Promise<SshTunnel>,
@@ -45,8 +46,24 @@ export class HostConnections {
       this.log.child({ host: host.id }),
     )
     this.live.set(host.id, connection)
-    connection.start()
+    const dialed = connection
+      .start()
+      .catch(() => undefined)
+      .finally(() => this.dialing.delete(dialed))
+    this.dialing.add(dialed)
     return connection
+  }
+
+  /**
+   * Waits (at most `timeoutMs`) until every link opened so far has sent its first connection attempt. Opening
+   * one goes through async steps (unsealing its key); a caller about to run long synchronous start-up work waits
+   * here first, so SSH handshakes run alongside that work instead of queuing behind it.
+   */
+  async dialed(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    const capped = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))
+    await Promise.race([Promise.all(this.dialing), capped])
+    clearTimeout(timer)
   }
 
   /** A new name or labels for a host whose link settings did not change: the link stays up. */

@@ -124,9 +124,12 @@ export class ServiceStatusTracker {
       )
     }
     this.set(services, fromRows, seq)
-    void this.inspectAll(docker, hostId, owned).then(
-      (found) => this.set(services, found, seq),
-      (err: unknown) => this.log.debug({ hostId, err: (err as Error).message }, 'service details read failed'),
+    // On the next turn: sending a hundred inspects takes ~30 ms, and the views waiting for this read go first.
+    setImmediate(() =>
+      this.inspectAll(docker, hostId, owned).then(
+        (found) => this.set(services, found, seq),
+        (err: unknown) => this.log.debug({ hostId, err: (err as Error).message }, 'service details read failed'),
+      ),
     )
   }
 
