@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto'
 import { X509Certificate } from '@peculiar/x509'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePort } from '../../../e2e/fixtures/free-port'
 import { mapDomain, unmapDomain } from '../../../e2e/fixtures/pebble'
 import { testbedEnv, type TestbedEnv } from '../../../e2e/fixtures/testbed-env'
 import { AppError } from '../shared/app-error'
@@ -21,12 +22,14 @@ let proxy: LoopbackChallengeProxy
 let routes: TableRoutes
 let service: CertService
 let clock: Date | null = null
+let directoryUrl = ''
 const run = Math.random().toString(36).slice(2, 8)
 const d = (name: string) => `${name}-${run}.svc.test`
 const domains = [d('a'), d('b'), d('fail'), d('late'), d('cancel'), d('adopt'), d('refused'), d('put')]
 
 beforeAll(async () => {
   env = testbedEnv()
+  directoryUrl = env.pebbleDirectory
   h = certHarness()
   proxy = new LoopbackChallengeProxy()
   await proxy.listen(env.pebbleHttpPort, '127.0.0.3')
@@ -40,7 +43,7 @@ beforeAll(async () => {
     proxy,
     routes,
     tlsDomains: () => routes.tlsDomains(),
-    acme: () => ({ directoryUrl: env.pebbleDirectory, email: 'ops@example.com' }),
+    acme: () => ({ directoryUrl, email: 'ops@example.com' }),
     notify: h.notify,
     logger: h.logger,
     caFile: env.pebbleCaFile,
@@ -335,10 +338,12 @@ describe('the renewal scheduler', () => {
     const renewed = service.status(d('late'))
     expect(renewed.serial).not.toBe(cert.serial)
 
-    // Three days before the new one ends, renewal fails: expiring, warned once.
+    // Three days before the new one ends, renewal fails: expiring, warned once. It fails at the CA's door, not
+    // at the challenge: a CA may reuse the authorization it just validated (pebble did, about 1 order in 100,
+    // even with PEBBLE_AUTHZREUSE=0), and the order then succeeds without asking the proxy anything.
     const newEnd = Date.parse(renewed.notAfter!)
     expect(newEnd).toBeGreaterThan(notAfter - DAY)
-    proxy.silent = true
+    directoryUrl = `https://127.0.0.1:${await freePort()}/dir`
     try {
       clock = new Date(newEnd - 3 * DAY)
       await service.check()
@@ -372,6 +377,7 @@ describe('the renewal scheduler', () => {
       expect(service.status(d('late')).status).toBe('expired')
       expect(await service.servingCertificate(d('late'))).toBeNull()
     } finally {
+      directoryUrl = env.pebbleDirectory
       proxy.silent = false
       clock = null
     }
