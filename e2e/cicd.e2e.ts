@@ -2,6 +2,7 @@ import type { Page } from '@playwright/test'
 import { apiClient } from './fixtures/api-client'
 import { axeFindings, shot } from './fixtures/page-checks'
 import { freePort } from './fixtures/free-port'
+import { dockerQuiet, removeProjectLeftovers } from './fixtures/project-leftovers'
 import { startGitServer, type GitServer } from './fixtures/git-server'
 import { dockerCli, type TestbedEnv } from './fixtures/testbed-env'
 import { addLocalHost, createToken, signIn } from './fixtures/ui'
@@ -42,20 +43,9 @@ async function buildSucceeded(page: Page): Promise<void> {
 
 /** Whatever the project left on the shared engine: containers (labelled with its id), its network, its images. */
 function removeLeftovers(env: TestbedEnv, name: string, projectId: string | undefined): void {
-  const quiet = (args: string[]): string => {
-    try {
-      return dockerCli(env, args)
-    } catch {
-      return ''
-    }
-  }
-  if (projectId) {
-    for (const id of quiet(['ps', '-aq', '--filter', `label=io.glinrdock.project=${projectId}`]).split('\n'))
-      if (id) quiet(['rm', '-f', '-v', id])
-  }
-  quiet(['network', 'rm', `glinrdock-${name}`])
-  for (const image of quiet(['images', '--format', '{{.Repository}}:{{.Tag}}', `glinrdock/${name}-web`]).split('\n'))
-    if (image) quiet(['rmi', '-f', image])
+  removeProjectLeftovers(env, name, projectId)
+  const images = dockerQuiet(env, ['images', '--format', '{{.Repository}}:{{.Tag}}', `glinrdock/${name}-web`])
+  for (const image of images.split('\n')) if (image) dockerQuiet(env, ['rmi', '-f', image])
 }
 
 test.describe.configure({ timeout: 300_000 })

@@ -426,8 +426,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         await imagePulls.pullImage(hostId, reference, { signal })
       },
     })
+    const certStore = new CertStore(db)
     const certs = new CertService({
-      store: new CertStore(db),
+      store: certStore,
       box: secretBox,
       jobs,
       events,
@@ -448,7 +449,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       projects: projectStore,
       proxy,
       certs,
-      certificates: () => certs.list(),
+      // Only each domain's validity window: the rows, not the summaries with their hosts.
+      certificates: () => certStore.all(),
       hosts,
       events,
       logger: scoped(options.logger, 'routes'),

@@ -18,7 +18,6 @@ export class AcmeAccounts {
   constructor(
     private readonly store: CertStore,
     private readonly box: SecretBox,
-    private readonly now: () => Date,
   ) {}
 
   /** The key (unsealed for one order) and, once the CA answered one, the account URL with its contact. */
@@ -36,7 +35,7 @@ export class AcmeAccounts {
     const stored = this.store.account()
     if (!stored || stored.directoryUrl !== directoryUrl) return
     if (stored.accountUrl === accountUrl && stored.email === email) return
-    this.store.saveAccount({ ...stored, accountUrl, email }, this.now().toISOString())
+    this.store.saveAccount({ ...stored, accountUrl, email })
   }
 
   private async accountFor(directoryUrl: string, email: string | null): Promise<StoredAccount> {
@@ -58,7 +57,7 @@ export class AcmeAccounts {
       sealedKey: await this.box.seal(keyPem, ACCOUNT_KEY_CONTEXT),
       email,
     }
-    this.store.saveAccount(account, this.now().toISOString())
+    this.store.saveAccount(account)
     return account
   }
 }

@@ -1,4 +1,5 @@
 import * as acme from 'acme-client'
+import { abortableSleep } from '../shared/abortable-sleep'
 import type { AcmeCallContext, AcmeConnection } from './acme-http'
 
 /**
@@ -230,21 +231,6 @@ async function pollUntil<T>(fetch: () => Promise<T>, verdict: (item: T) => Verdi
     }
     await abortableSleep(pause, request.signal)
   }
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason)
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(signal.reason)
-    }
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
 }
 
 /** acme-client's errors carry the CA's `detail`. */

@@ -201,7 +201,7 @@ export async function applyProxies(
 }
 
 /** The stored certificate is fine; what did not work is installing it. */
-export function recordRefusal(deps: Pick<CertJobDeps, 'store' | 'notify' | 'now'>, domain: string, message: string) {
+function recordRefusal(deps: Pick<CertJobDeps, 'store' | 'notify' | 'now'>, domain: string, message: string) {
   const now = deps.now().toISOString()
   deps.store.update(domain, { lastError: message, lastErrorAt: now }, now)
   deps.notify({

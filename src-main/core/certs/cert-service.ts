@@ -50,7 +50,7 @@ export class CertService implements CertificateSource, CertificateOrders {
   constructor(private readonly deps: CertServiceDeps) {
     this.now = deps.now ?? (() => new Date())
     this.random = deps.random ?? Math.random
-    this.accounts = new AcmeAccounts(deps.store, deps.box, this.now)
+    this.accounts = new AcmeAccounts(deps.store, deps.box)
     this.planner = new RenewalPlanner(this.now, this.random, deps.logger)
   }
 

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import type { CertStatus } from '../../../src-preload/contract/routes'
+import { SettingsStore } from '../settings/settings-store'
 
 /** One row of `certificates`, as the service works with it (times as ISO strings, like the table). */
 export interface CertRow {
@@ -98,7 +99,12 @@ const fromRaw = (r: Raw): CertRow => ({
 })
 
 export class CertStore {
-  constructor(private readonly db: Database) {}
+  /** The ACME account is one settings entry. */
+  private readonly settings: SettingsStore
+
+  constructor(private readonly db: Database) {
+    this.settings = new SettingsStore(db)
+  }
 
   get(domain: string): CertRow | null {
     const raw = this.db.prepare('SELECT * FROM certificates WHERE domain = ?').get(domain) as Raw | undefined
@@ -132,17 +138,10 @@ export class CertStore {
   }
 
   account(): StoredAccount | null {
-    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(ACCOUNT_KEY) as
-      { value: string } | undefined
-    return row ? (JSON.parse(row.value) as StoredAccount) : null
+    return this.settings.get<StoredAccount>(ACCOUNT_KEY) ?? null
   }
 
-  saveAccount(account: StoredAccount, at: string): void {
-    this.db
-      .prepare(
-        `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-      )
-      .run(ACCOUNT_KEY, JSON.stringify(account), at)
+  saveAccount(account: StoredAccount): void {
+    this.settings.set(ACCOUNT_KEY, account)
   }
 }

@@ -7,13 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../../../e2e/fixtures/free-port'
 import { mapDomain, pebbleRoots, unmapDomain } from '../../../e2e/fixtures/pebble'
 import { testbedEnv } from '../../../e2e/fixtures/testbed-env'
+import { nginxImage } from '../../../e2e/fixtures/testbed-proxy'
 import {
   cleanup,
   ensureNetwork,
   get,
   insertService,
   localHost,
-  nginxImageOf,
   proxyFixture,
   runService,
   type ProxyFixture,
@@ -47,7 +47,7 @@ beforeAll(async () => {
   f = proxyFixture(env, {
     containerName: PROXY,
     host,
-    settings: { image: nginxImageOf(env), httpPort: env.pebbleHttpPort, httpsPort },
+    settings: { image: nginxImage(env), httpPort: env.pebbleHttpPort, httpsPort },
   })
   h = certHarness()
   service = new CertService({

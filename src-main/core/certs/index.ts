@@ -1,5 +1,3 @@
-export { CertService, DEFAULT_CERT_CHECK_MS, type CertServiceDeps } from './cert-service'
-export { CertStore, type CertRow, type StoredAccount } from './cert-store'
-export { CERT_ISSUE_JOB, certLockKey, type CertJobPayload } from './cert-job'
-export { ACCOUNT_KEY_CONTEXT, certKeyContext } from './acme-account'
-export { certIdFrom, certIdOf, parseRenewalInfo } from './ari'
+export { CertService, type CertServiceDeps } from './cert-service'
+export { CertStore } from './cert-store'
+export { CERT_ISSUE_JOB } from './cert-job'

@@ -10,15 +10,15 @@ const HOUR_MS = 60 * MINUTE_MS
 const DAY_MS = 24 * HOUR_MS
 
 /** First retry after a failure; doubles per failure up to the cap, ±10 % jitter so hosts do not retry in step. */
-export const FAILURE_BACKOFF_MS = 5 * MINUTE_MS
-export const FAILURE_BACKOFF_CAP_MS = DAY_MS
+const FAILURE_BACKOFF_MS = 5 * MINUTE_MS
+const FAILURE_BACKOFF_CAP_MS = DAY_MS
 /** "Expires in seven days and renewal keeps failing" is when people are told, once a day at most. */
-export const EXPIRY_WARNING_MS = 7 * DAY_MS
-export const EXPIRY_WARNING_EVERY_MS = DAY_MS
+const EXPIRY_WARNING_MS = 7 * DAY_MS
+const EXPIRY_WARNING_EVERY_MS = DAY_MS
 /** ARI polls (RFC 9773 §4.3): the CA's Retry-After, kept within these bounds; six hours when it sent none. */
-export const ARI_DEFAULT_POLL_MS = 6 * HOUR_MS
-export const ARI_MIN_POLL_MS = MINUTE_MS
-export const ARI_MAX_POLL_MS = DAY_MS
+const ARI_DEFAULT_POLL_MS = 6 * HOUR_MS
+const ARI_MIN_POLL_MS = MINUTE_MS
+const ARI_MAX_POLL_MS = DAY_MS
 
 export interface Validity {
   notBefore: Date
@@ -82,7 +82,7 @@ export function nextAttemptAfterFailure(
 }
 
 /** The longest wait a Retry-After is taken for: a broken or hostile header must not park a domain for years. */
-export const RETRY_AFTER_MAX_MS = 30 * DAY_MS
+const RETRY_AFTER_MAX_MS = 30 * DAY_MS
 
 const DAYS = 'Mon|Tue|Wed|Thu|Fri|Sat|Sun'
 const LONG_DAYS = 'Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday'

@@ -1,6 +1,7 @@
 import type Dockerode from 'dockerode'
 import type { HealthEvidence } from '../../../src-preload/contract/cicd'
 import { fetchLogs } from '../../infra/docker/container-logs'
+import { abortableSleep } from '../shared/abortable-sleep'
 
 /** The engine's defaults for a health check field left unset (moby `container/health.go`). */
 const DEFAULT_INTERVAL_NS = 30e9
@@ -70,7 +71,7 @@ export async function healthGate(docker: Dockerode, containerId: string, options
     } else if (Date.now() - began >= options.stableMs) {
       return { ok: true, verdict: 'running', last: info }
     }
-    await sleep(pollMs, options.signal)
+    await abortableSleep(pollMs, options.signal)
   }
 }
 
@@ -120,18 +121,4 @@ export async function collectEvidence(
 
 function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted')
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    const onAbort = (): void => {
-      clearTimeout(timer)
-      reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'))
-    }
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
 }

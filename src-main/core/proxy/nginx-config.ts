@@ -64,7 +64,7 @@ export function checkDomain(value: string): string {
   return value
 }
 
-export function checkPath(value: string): string {
+function checkPath(value: string): string {
   if (
     typeof value !== 'string' ||
     value.length > 256 ||
@@ -77,12 +77,12 @@ export function checkPath(value: string): string {
   return value
 }
 
-export function checkUpstream(value: string): string {
+function checkUpstream(value: string): string {
   if (typeof value !== 'string' || !/^[a-f0-9]{12}$/.test(value)) throw new UnsafeTokenError('upstream', value)
   return value
 }
 
-export function checkPort(value: number): number {
+function checkPort(value: number): number {
   if (!Number.isInteger(value) || value < 1 || value > 65535) throw new UnsafeTokenError('port', value)
   return value
 }
@@ -93,7 +93,7 @@ export function checkName(kind: string, value: string): string {
   return value
 }
 
-export const certDir = (domain: string, serial: string): string =>
+const certDir = (domain: string, serial: string): string =>
   `${CERTS_DIR}/${checkDomain(domain)}/${checkName('serial', serial)}`
 
 /**

@@ -5,7 +5,7 @@ import { AppError } from '../shared/app-error'
 import { ACME_DIR, CERTS_DIR, CONF_DIR, LOG_DIR } from './nginx-config'
 
 export const PROXY_LABEL = 'io.glinrdock.proxy'
-export const PROXY_CMD = ['nginx', '-c', `${CONF_DIR}/nginx.conf`, '-g', 'daemon off;']
+const PROXY_CMD = ['nginx', '-c', `${CONF_DIR}/nginx.conf`, '-g', 'daemon off;']
 const PORT_TAKEN = /port is already allocated|address already in use|ports are not available/i
 
 export interface EnsureProxyOptions {
@@ -226,8 +226,10 @@ async function createAndStart(docker: Dockerode, o: EnsureProxyOptions): Promise
   return container
 }
 
-/** Joins every project network of the host; a network that went meanwhile is skipped. */
-/** Joins every project network of the host; `joined`, when the caller knows it, spares an inspect. */
+/**
+ * Joins every project network of the host; a network that went meanwhile is skipped. `joined`, when the caller
+ * knows it, spares an inspect.
+ */
 export async function connectNetworks(
   docker: Dockerode,
   containerId: string,

@@ -18,7 +18,7 @@ function checkRelative(path: string): void {
 }
 
 /** An in-memory tar: configuration is a few kB, so streaming buys nothing here. */
-export async function tarOf(files: ProxyFile[]): Promise<Buffer> {
+async function tarOf(files: ProxyFile[]): Promise<Buffer> {
   const archive = pack()
   const chunks: Buffer[] = []
   archive.on('data', (chunk) => chunks.push(chunk as Buffer))

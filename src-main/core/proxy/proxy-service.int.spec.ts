@@ -5,6 +5,7 @@ import { eventually } from '../../../e2e/fixtures/api-client'
 import { freePort } from '../../../e2e/fixtures/free-port'
 import { startRequestLoop } from '../../../e2e/fixtures/request-loop'
 import { testbedEnv } from '../../../e2e/fixtures/testbed-env'
+import { nginxImage } from '../../../e2e/fixtures/testbed-proxy'
 import { ContainerService, ContainersWatcher } from '../containers'
 import { isAppError } from '../shared/app-error'
 import type { RouteRecord } from '../shared/proxy-ports'
@@ -16,7 +17,6 @@ import {
   insertService,
   localHost,
   logger,
-  nginxImageOf,
   proxyFixture,
   runService,
   selfSigned,
@@ -49,7 +49,7 @@ beforeAll(async () => {
   httpPort = await freePort()
   let httpsPort = await freePort()
   while (httpsPort === httpPort) httpsPort = await freePort()
-  f = proxyFixture(env, { containerName: PROXY, host, settings: { image: nginxImageOf(env), httpPort, httpsPort } })
+  f = proxyFixture(env, { containerName: PROXY, host, settings: { image: nginxImage(env), httpPort, httpsPort } })
   f.events.on('proxy.changed', ({ hostId }) => proxyChanged.push(hostId))
   svc = insertService(f.projects, host.id, `shop${RUN}`, 'web')
   await ensureNetwork(docker, svc.network, RUN)

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../../../e2e/fixtures/free-port'
 import { startRequestLoop } from '../../../e2e/fixtures/request-loop'
 import { testbedEnv } from '../../../e2e/fixtures/testbed-env'
+import { nginxImage } from '../../../e2e/fixtures/testbed-proxy'
 import { isAppError } from '../shared/app-error'
 import { execIn } from './proxy-files'
 import {
@@ -13,7 +14,6 @@ import {
   ensureNetwork,
   get,
   insertService,
-  nginxImageOf,
   proxyFixture,
   runService,
   selfSigned,
@@ -59,7 +59,7 @@ function presented(servername: string): Promise<{ subject?: string; error?: stri
 beforeAll(async () => {
   httpPort = await freePort()
   httpsPort = await otherPort(httpPort)
-  f = proxyFixture(env, { containerName: PROXY, host, settings: { image: nginxImageOf(env), httpPort, httpsPort } })
+  f = proxyFixture(env, { containerName: PROXY, host, settings: { image: nginxImage(env), httpPort, httpsPort } })
   svc = insertService(f.projects, host.id, `blog${RUN}`, 'www')
   await ensureNetwork(docker, svc.network, RUN)
   await runService(docker, env, {

@@ -27,7 +27,7 @@ export const logger = createLogger({ level: process.env.GLINRDOCK_TEST_LOG ?? 's
 const execFileAsync = promisify(execFile)
 
 /** Our own data (routes and certificates), held in memory: the peers (engine, nginx) are the real ones. */
-export class MemoryRoutes implements RouteSource {
+class MemoryRoutes implements RouteSource {
   readonly routes: RouteRecord[] = []
   routesForHost(hostId: string): RouteRecord[] {
     return this.routes
@@ -44,7 +44,7 @@ export class MemoryRoutes implements RouteSource {
   }
 }
 
-export class MemoryCertificates implements CertificateSource {
+class MemoryCertificates implements CertificateSource {
   readonly certs = new Map<string, ServingCertificate>()
   async servingCertificate(domain: string): Promise<ServingCertificate | null> {
     return this.certs.get(domain) ?? null
@@ -93,7 +93,7 @@ export async function selfSigned(domain: string, serial: string, mismatchedKey =
   }
 }
 
-export function openTestDb(): { db: Database; close(): void } {
+function openTestDb(): { db: Database; close(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'gd-proxy-db-'))
   const db = openDatabase(join(dir, 'test.db'), { migrations: bundledMigrations })
   return {
@@ -139,11 +139,11 @@ export function sshHost(env: TestbedEnv, id = newId()): HostRecord {
   }
 }
 
-export function insertHost(db: Database, host: HostRecord): void {
+function insertHost(db: Database, host: HostRecord): void {
   new HostStore(db).insert(host)
 }
 
-export function testConnections(env: TestbedEnv, events: EventBus): HostConnections {
+function testConnections(env: TestbedEnv, events: EventBus): HostConnections {
   return new HostConnections(
     async (host) =>
       new SshTunnel({
@@ -318,6 +318,3 @@ export function get(port: number, host: string, path = '/'): Promise<{ status: n
     req.end()
   })
 }
-
-export const nginxImageOf = (env: TestbedEnv): string =>
-  (env as TestbedEnv & { nginxImage?: string }).nginxImage ?? 'glinrdock-test/nginx:latest'

@@ -20,18 +20,18 @@ import { demuxExec, execIn, putFiles, type ExecResult, type ProxyFile } from './
  * `[emerg]` at reload time leaves the old workers serving), so only that answer proves the switch.
  */
 
-export const LIVE_MAIN = `${CONF_DIR}/nginx.conf`
+const LIVE_MAIN = `${CONF_DIR}/nginx.conf`
 const CONFIRM_MS = 5_000
 const GENERATION = /^[a-f0-9]{64}$/
 const PREVIEW = /^preview-[a-f0-9]{16}$/
 
-export const genDir = (name: string): string => `${CONF_DIR}/gen/${name}`
+const genDir = (name: string): string => `${CONF_DIR}/gen/${name}`
 export const candidatePath = (name: string): string => `${CONF_DIR}/nginx.${name}.conf`
 /** The main file is one include: swapping it is a small write, and the previous generation stays whole on disk. */
-export const mainFileFor = (name: string): string =>
+const mainFileFor = (name: string): string =>
   `# glinrdock: the live generation (replaced by each apply)\ninclude ${genDir(name)}/nginx.conf;\n`
 
-export interface ApplyContext {
+interface ApplyContext {
   signal?: AbortSignal
   log?: (line: string) => void
 }
@@ -51,7 +51,7 @@ export function seedFiles(rendered: RenderedConfig): ProxyFile[] {
   return [...generationFiles(rendered.hash, rendered), { path: 'nginx.conf', content: mainFileFor(rendered.hash) }]
 }
 
-export async function writeCertificates(
+async function writeCertificates(
   container: Dockerode.Container,
   certs: ServingCertificate[],
   signal?: AbortSignal,
@@ -76,7 +76,7 @@ export function certificateFiles(certs: ServingCertificate[]): ProxyFile[] {
 }
 
 /** nginx's own words, trimmed to the `[emerg]` lines when it printed any. */
-export function nginxReason(output: string): string {
+function nginxReason(output: string): string {
   const lines = output
     .split('\n')
     .map((l) => l.trim())
@@ -85,7 +85,7 @@ export function nginxReason(output: string): string {
   return (emerg.length > 0 ? emerg : lines).join('\n').slice(0, 2_000) || 'nginx gave no reason'
 }
 
-export async function testCandidate(
+async function testCandidate(
   container: Dockerode.Container,
   name: string,
   signal?: AbortSignal,
@@ -100,7 +100,7 @@ async function readText(container: Dockerode.Container, path: string, signal?: A
 }
 
 /** The generation the live main file includes, or null (a tree glinrdock did not write). */
-export function liveGeneration(mainFile: string | null): string | null {
+function liveGeneration(mainFile: string | null): string | null {
   const match = mainFile?.match(/^include \/etc\/glinrdock\/gen\/([a-f0-9]{64})\/nginx\.conf;$/m)
   return match?.[1] ?? null
 }
@@ -160,7 +160,7 @@ async function list(container: Dockerode.Container, dir: string): Promise<string
 }
 
 /** Keeps the live and the previous generation (the one a failed apply goes back to); removes the rest. */
-export async function pruneGenerations(container: Dockerode.Container, keep: string[]): Promise<void> {
+async function pruneGenerations(container: Dockerode.Container, keep: string[]): Promise<void> {
   const keepSet = new Set(keep)
   const gens = (await list(container, `${CONF_DIR}/gen`)).filter(
     (n) => (GENERATION.test(n) || PREVIEW.test(n)) && !keepSet.has(n),
@@ -172,7 +172,7 @@ export async function pruneGenerations(container: Dockerode.Container, keep: str
 }
 
 /** Removes certificate files no longer served: other serials of a domain, and domains with no TLS route. */
-export async function pruneCertificates(container: Dockerode.Container, serving: ServingCertificate[]): Promise<void> {
+async function pruneCertificates(container: Dockerode.Container, serving: ServingCertificate[]): Promise<void> {
   const wanted = new Map(serving.map((c) => [c.domain, c.serial]))
   const stale: string[] = []
   for (const domain of await list(container, CERTS_DIR)) {
@@ -274,7 +274,7 @@ export async function previewTest(
   }
 }
 
-export const CHALLENGE_DIR = '.well-known/acme-challenge'
+const CHALLENGE_DIR = '.well-known/acme-challenge'
 
 export async function putChallengeFile(
   container: Dockerode.Container,

@@ -62,14 +62,15 @@ export class SettingsService implements GitCredentialSource {
   ) {}
 
   get(): SettingsSummary {
+    const acme = this.acme()
     return {
       githubWebhookSecretSet: this.store.get<string>(KEYS.webhookSecret) !== undefined,
       githubWebhookPath: GITHUB_WEBHOOK_PATH,
       gitSshKeySet: this.store.get<string>(KEYS.gitSshKey) !== undefined,
       notifications: this.notificationPreferences(),
       protectedDeployments: this.protectedDeployments(),
-      acmeDirectoryUrl: this.acme().directoryUrl,
-      acmeEmail: this.acme().email,
+      acmeDirectoryUrl: acme.directoryUrl,
+      acmeEmail: acme.email,
     }
   }
 

@@ -8,7 +8,7 @@ import { EmptyState, ErrorState, Loading } from '../../components/States'
 import { StatusChip } from '../../components/StatusChip'
 import { useNow } from '../../components/use-now'
 import { errorLine } from '../../lib/error-text'
-import { useCan } from '../connection/connection-store'
+import { PermittedButton } from '../connection/PermittedButton'
 import { useNoticesStore } from '../shell/notices-store'
 import { paths } from '../shell/routes'
 import { byExpiry, CERT_TEXT, CERT_TONE, daysText, RENEWAL_SOURCE_TEXT } from './route-labels'
@@ -74,7 +74,6 @@ export function CertsPage() {
 function CertRow({ cert }: { cert: CertSummary }) {
   // Whole days and minutes: a tick a minute is enough.
   const now = useNow(true, 60_000)
-  const can = useCan('operate')
   const issue = useRoutesStore((s) => s.issue)
   const renew = useRoutesStore((s) => s.renew)
   const notify = useNoticesStore((s) => s.notify)
@@ -153,17 +152,17 @@ function CertRow({ cert }: { cert: CertSummary }) {
             its job
           </Link>
         )}{' '}
-        <button
-          type="button"
+        <PermittedButton
+          permission="operate"
           className="btn"
           aria-label={`${firstOrder ? 'Issue' : 'Renew'} the certificate for ${cert.domain}`}
-          title={can.reason ?? (working ? 'An order is running' : undefined)}
-          disabled={!can.allowed || busy || working}
+          title={working ? 'An order is running' : undefined}
+          disabled={busy || working}
           onClick={() => void run()}
         >
           {firstOrder ? <ShieldPlus size={14} aria-hidden="true" /> : <RefreshCw size={14} aria-hidden="true" />}{' '}
           {firstOrder ? 'Issue' : 'Renew'}
-        </button>
+        </PermittedButton>
       </td>
     </tr>
   )

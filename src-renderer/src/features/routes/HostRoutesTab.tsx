@@ -2,7 +2,7 @@ import { RefreshCw } from 'lucide-react'
 import { useEffect, useState } from 'react'
 import type { HostSummary } from '../../../../src-preload/contract/hosts'
 import { toApiError } from '../../components/ConfirmDialog'
-import { CopyButton } from '../../components/CopyButton'
+import { ShortId } from '../../components/ShortId'
 import { ErrorText } from '../../components/ErrorText'
 import { RelativeTime } from '../../components/RelativeTime'
 import { ErrorState, Loading } from '../../components/States'
@@ -104,10 +104,7 @@ function ProxyCard({ host }: { host: HostSummary }) {
             <dt>Configuration</dt>
             <dd>
               {proxy.configHash ? (
-                <span className="short-id">
-                  <code title={proxy.configHash}>{proxy.configHash.slice(0, 12)}</code>
-                  <CopyButton value={proxy.configHash} label="Copy the configuration hash" />
-                </span>
+                <ShortId id={proxy.configHash} label="Copy the configuration hash" />
               ) : (
                 <span className="muted">none applied yet</span>
               )}

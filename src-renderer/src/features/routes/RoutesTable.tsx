@@ -4,7 +4,7 @@ import { Link } from 'wouter'
 import type { CertSummary, RouteSummary } from '../../../../src-preload/contract/routes'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { StatusChip } from '../../components/StatusChip'
-import { useCan } from '../connection/connection-store'
+import { PermittedButton } from '../connection/PermittedButton'
 import { useNoticesStore } from '../shell/notices-store'
 import { paths } from '../shell/routes'
 import { CERT_TEXT, CERT_TONE } from './route-labels'
@@ -74,8 +74,7 @@ export function RoutesTable({ routes, showService, label }: RoutesTableProps) {
   )
 }
 
-export const routeName = (route: RouteSummary): string =>
-  `${route.displayDomain}${route.path === '/' ? '' : route.path}`
+const routeName = (route: RouteSummary): string => `${route.displayDomain}${route.path === '/' ? '' : route.path}`
 
 function RouteRow({
   route,
@@ -88,7 +87,6 @@ function RouteRow({
   showService: boolean
   onRemove(): void
 }) {
-  const can = useCan('operate')
   return (
     <tr data-testid="route-row" data-domain={route.domain}>
       <td>
@@ -128,16 +126,15 @@ function RouteRow({
         )}
       </td>
       <td className="actions">
-        <button
-          type="button"
+        <PermittedButton
+          permission="operate"
           className="btn danger"
           aria-label={`Remove the route ${routeName(route)}`}
-          title={can.reason ?? 'Stop serving this domain and path'}
-          disabled={!can.allowed}
+          title="Stop serving this domain and path"
           onClick={onRemove}
         >
           <Trash2 size={14} aria-hidden="true" /> Remove
-        </button>
+        </PermittedButton>
       </td>
     </tr>
   )

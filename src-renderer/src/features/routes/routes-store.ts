@@ -15,13 +15,13 @@ import { onReconnected } from '../connection/connection-store'
 
 type Status = 'loading' | 'ready' | 'error'
 
-export interface ListState<T> {
+interface ListState<T> {
   list: T[]
   status: Status
   error: ApiError | null
 }
 
-export interface ProxyView {
+interface ProxyView {
   proxy: ProxyState | null
   status: Status
   error: ApiError | null

@@ -1,8 +1,7 @@
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import {
   LETSENCRYPT_DIRECTORY,
   LETSENCRYPT_STAGING_DIRECTORY,
-  UpdateSettingsInput,
   type SettingsSummary,
 } from '../../../../src-preload/contract/cicd'
 import { toApiError } from '../../components/ConfirmDialog'
@@ -11,6 +10,7 @@ import { ErrorState, Loading } from '../../components/States'
 import { errorLine } from '../../lib/error-text'
 import { useCan } from '../connection/connection-store'
 import { useNoticesStore } from '../shell/notices-store'
+import { settingsFieldError } from './settings-field-error'
 import { useSettingsStore } from './settings-store'
 
 type Preset = 'production' | 'staging' | 'custom'
@@ -28,17 +28,9 @@ const PRESETS: { id: Preset; label: string; hint: string }[] = [
 const presetOf = (url: string): Preset =>
   url === LETSENCRYPT_DIRECTORY ? 'production' : url === LETSENCRYPT_STAGING_DIRECTORY ? 'staging' : 'custom'
 
-function fieldError(input: UpdateSettingsInput): string | undefined {
-  const parsed = UpdateSettingsInput.safeParse(input)
-  return parsed.success ? undefined : (parsed.error.issues[0]?.message ?? 'Not accepted')
-}
-
 /** Where certificates for HTTPS routes are ordered, and the contact on the ACME account: admin only. */
 export function AcmeSettingsSection() {
   const { settings, error, load } = useSettingsStore()
-  useEffect(() => {
-    void load()
-  }, [load])
   return (
     <section className="card" aria-labelledby="acme-heading">
       <h2 id="acme-heading">HTTPS certificates (ACME)</h2>
@@ -68,8 +60,9 @@ function AcmeForm({ settings }: { settings: SettingsSummary }) {
     const url = preset === 'production' ? null : preset === 'staging' ? LETSENCRYPT_STAGING_DIRECTORY : custom.trim()
     const contact = email.trim() === '' ? null : email.trim()
     const found = {
-      url: preset === 'custom' && url === '' ? 'Enter the directory URL' : fieldError({ acmeDirectoryUrl: url }),
-      email: fieldError({ acmeEmail: contact }),
+      url:
+        preset === 'custom' && url === '' ? 'Enter the directory URL' : settingsFieldError({ acmeDirectoryUrl: url }),
+      email: settingsFieldError({ acmeEmail: contact }),
     }
     setErrors(found)
     if (found.url || found.email) return

@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react'
-import { UpdateSettingsInput, type SettingsSummary } from '../../../../src-preload/contract/cicd'
+import { useState } from 'react'
+import type { SettingsSummary, UpdateSettingsInput } from '../../../../src-preload/contract/cicd'
 import { ConfirmDialog, toApiError } from '../../components/ConfirmDialog'
 import { CopyButton } from '../../components/CopyButton'
 import { Field } from '../../components/Field'
@@ -9,22 +9,14 @@ import { isDesktop } from '../../lib/api'
 import { errorLine } from '../../lib/error-text'
 import { useCan } from '../connection/connection-store'
 import { useNoticesStore } from '../shell/notices-store'
+import { settingsFieldError } from './settings-field-error'
 import { useSettingsStore } from './settings-store'
 
 type SecretField = 'githubWebhookSecret' | 'gitSshKey'
 
-/** The contract's own rule for one field, as the message to show under it (or undefined when it passes). */
-function fieldError(input: UpdateSettingsInput): string | undefined {
-  const parsed = UpdateSettingsInput.safeParse(input)
-  return parsed.success ? undefined : (parsed.error.issues[0]?.message ?? 'Not accepted')
-}
-
 /** GitHub webhooks, the git ssh key and how many deployments are kept for rollback: admin only. */
 export function CicdSettingsSection() {
   const { settings, error, load } = useSettingsStore()
-  useEffect(() => {
-    void load()
-  }, [load])
   return (
     <section className="card" aria-labelledby="cicd-heading">
       <h2 id="cicd-heading">Builds and deployments</h2>
@@ -118,7 +110,7 @@ function SecretSetting({ field, isSet, name, label, hint, removeText, multiline 
   const save = async (event: React.FormEvent): Promise<void> => {
     event.preventDefault()
     const input: UpdateSettingsInput = { [field]: multiline ? value.trim() + '\n' : value }
-    const invalid = value.trim() === '' ? `Enter the ${name}` : fieldError(input)
+    const invalid = value.trim() === '' ? `Enter the ${name}` : settingsFieldError(input)
     if (invalid) return setError(invalid)
     setError(undefined)
     setBusy(true)
@@ -207,7 +199,8 @@ function ProtectedDeployments({ settings }: { settings: SettingsSummary }) {
     event.preventDefault()
     const input = { protectedDeployments: Number(value) }
     // The contract's range (1–100) in words: zod's own message speaks of "too_small" numbers.
-    const invalid = /^\d+$/.test(value.trim()) && !fieldError(input) ? undefined : 'A whole number from 1 to 100'
+    const invalid =
+      /^\d+$/.test(value.trim()) && !settingsFieldError(input) ? undefined : 'A whole number from 1 to 100'
     if (invalid) return setError(invalid)
     setError(undefined)
     try {

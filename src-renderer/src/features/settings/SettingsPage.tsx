@@ -5,14 +5,18 @@ import { SecretsSection } from '../secrets/SecretsSection'
 import { useSystemStore } from '../system/system-store'
 import { TokensSection } from '../tokens/TokensSection'
 import { AcmeSettingsSection } from './AcmeSettingsSection'
+import { useSettingsStore } from './settings-store'
 import { CicdSettingsSection } from './CicdSettingsSection'
 import './settings.css'
 
 export function SettingsPage() {
   const { info, error, load } = useSystemStore()
+  // Once for the sections below that show settings (CI/CD, ACME, notifications).
+  const loadSettings = useSettingsStore((s) => s.load)
   useEffect(() => {
     void load()
-  }, [load])
+    void loadSettings()
+  }, [load, loadSettings])
   return (
     <div className="stack">
       <section className="card" aria-labelledby="about-heading">
