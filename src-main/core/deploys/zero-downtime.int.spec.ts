@@ -30,10 +30,14 @@ const MAX_REQUESTS = 200_000
 
 type Json = Record<string, any>
 
-/** One GET through the proxy with the route's Host header: the version that answered. */
+/**
+ * One GET through the proxy with the route's Host header: the version that answered. On a fresh connection: a
+ * kept-alive one can hang up when nginx reloads and closes its idle ones (the request loop retries that case).
+ */
 function viaProxy(): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: httpPort, path: '/', headers: { Host: domain } }, (res) => {
+    const options = { host: '127.0.0.1', port: httpPort, path: '/', headers: { Host: domain }, agent: false }
+    const req = httpRequest(options, (res) => {
       let body = ''
       res.on('data', (chunk: Buffer) => (body += chunk.toString()))
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: body.trim() }))

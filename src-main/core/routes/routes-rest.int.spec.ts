@@ -36,9 +36,14 @@ function rows(sql: string): unknown[] {
 }
 
 /** GET through the proxy with the given Host (fetch cannot set one). */
+/**
+ * A fresh connection each time (`agent: false`): Node's global agent keeps connections alive, and nginx closes its
+ * idle ones when it reloads, so a reused one can hang up on the next request ("socket hang up").
+ */
 function viaProxy(host: string, path = '/'): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: httpPort, path, headers: { Host: host } }, (res) => {
+    const options = { host: '127.0.0.1', port: httpPort, path, headers: { Host: host }, agent: false }
+    const req = httpRequest(options, (res) => {
       let body = ''
       res.on('data', (chunk: Buffer) => (body += chunk.toString()))
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
