@@ -107,8 +107,11 @@ export function locationSelectors(path: string): string[] {
   return [`= ${path}`, `^~ ${path}/`]
 }
 
+/** A route's access log, in LOG_DIR. */
+export const accessLogName = (routeId: string): string => `route-${checkName('route id', routeId)}.log`
+
 function proxyBody(loc: LocationModel): string[] {
-  const lines = [`access_log ${LOG_DIR}/route-${checkName('route id', loc.routeId)}.log gd_route;`]
+  const lines = [`access_log ${LOG_DIR}/${accessLogName(loc.routeId)} gd_route;`]
   checkPort(loc.port)
   if (loc.upstream === null) {
     // No running container: this route alone answers 503; nginx never has to resolve a name that is not there.

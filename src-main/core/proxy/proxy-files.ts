@@ -6,7 +6,7 @@ import { AppError } from '../shared/app-error'
 /** A file or directory for the proxy, relative to the volume it lands in (never absolute, never `..`). */
 export interface ProxyFile {
   path: string
-  content?: string
+  content?: string | Buffer
   /** 0644 for configuration, 0600 for keys; directories default to 0755. */
   mode?: number
 }

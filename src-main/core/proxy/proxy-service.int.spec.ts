@@ -39,6 +39,8 @@ let svc: ReturnType<typeof insertService>
 let route: RouteRecord
 const DOMAIN = `app-${RUN}.example.com`
 const proxyChanged: string[] = []
+/** Small, so a few dozen requests fill a route's access log past it. */
+const LOG_CAP_BYTES = 2_000
 
 const proxyContainer = () => docker.getContainer(PROXY)
 const body = async (domain = DOMAIN, path = '/') => get(httpPort, domain, path)
@@ -49,7 +51,12 @@ beforeAll(async () => {
   httpPort = await freePort()
   let httpsPort = await freePort()
   while (httpsPort === httpPort) httpsPort = await freePort()
-  f = proxyFixture(env, { containerName: PROXY, host, settings: { image: nginxImage(env), httpPort, httpsPort } })
+  f = proxyFixture(env, {
+    containerName: PROXY,
+    host,
+    settings: { image: nginxImage(env), httpPort, httpsPort },
+    accessLogCapBytes: LOG_CAP_BYTES,
+  })
   f.events.on('proxy.changed', ({ hostId }) => proxyChanged.push(hostId))
   svc = insertService(f.projects, host.id, `shop${RUN}`, 'web')
   await ensureNetwork(docker, svc.network, RUN)
@@ -116,6 +123,25 @@ describe('ProxyService on the local engine', () => {
     // The route's own access log, in the logs volume.
     const log = await execIn(proxyContainer(), ['cat', `/var/log/glinrdock/route-${route.id}.log`])
     expect(log.stdout).toContain('"GET / HTTP/1.1" 200')
+  })
+
+  it('moves an access log past its cap to .1, and nginx goes on writing the new one', async () => {
+    const logFile = `/var/log/glinrdock/route-${route.id}.log`
+    const read = async (path: string) => (await execIn(proxyContainer(), ['cat', path])).stdout
+    expect(await f.proxy.rotateLogs(host.id)).toEqual([])
+    for (let i = 0; i < 40; i++) await body(DOMAIN, `/fill-${i}`)
+    const full = await read(logFile)
+    expect(full.length).toBeGreaterThan(LOG_CAP_BYTES)
+
+    expect(await f.proxy.rotateLogs(host.id)).toEqual([route.id])
+    expect(await read(`${logFile}.1`)).toBe(full)
+    expect(await read(logFile)).toBe('')
+    // Reopened: the next request is in the new file, not in the old one nginx held open.
+    expect(await body()).toEqual({ status: 200, body: 'v1' })
+    const lines = (await read(logFile)).split('\n').filter(Boolean)
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toContain('"GET / HTTP/1.1" 200')
+    expect(await f.proxy.rotateLogs(host.id)).toEqual([])
   })
 
   it('does nothing for a render equal to the live one', async () => {

@@ -26,6 +26,7 @@ import {
   PROXY_LABEL,
 } from './proxy-container'
 import { scratchTest } from './scratch-test'
+import { ACCESS_LOG_CHECK_MS, rotateAccessLogs } from './access-logs'
 import { putFiles } from './proxy-files'
 import { buildModel, projectNetworks } from './proxy-model'
 import type { ProxyStore } from './proxy-store'
@@ -52,6 +53,9 @@ export interface ProxyServiceDeps {
   /** HostIp of the published ports; '' (all addresses) by default. */
   bindAddress?: string
   pullImage?: (hostId: string, ref: string, signal?: AbortSignal) => Promise<void>
+  /** Defaults ACCESS_LOG_CAP_BYTES and ACCESS_LOG_CHECK_MS (access-logs.ts). */
+  accessLogCapBytes?: number
+  accessLogCheckMs?: number
 }
 
 const DEBOUNCE_MS = 300
@@ -82,7 +86,17 @@ export class ProxyService implements ProxyControl {
 
   /** Keeps upstreams current when containers change outside a deploy (recreated, started, removed). */
   start(): void {
+    const logChecks = setInterval(() => {
+      for (const connection of this.deps.connections.all()) {
+        if (connection.state !== 'connected') continue
+        this.rotateLogs(connection.host.id).catch((err: unknown) =>
+          this.deps.logger.warn({ hostId: connection.host.id, err: String(err) }, 'access logs not rotated'),
+        )
+      }
+    }, this.deps.accessLogCheckMs ?? ACCESS_LOG_CHECK_MS)
+    logChecks.unref()
     this.stops.push(
+      () => clearInterval(logChecks),
       this.deps.events.on('containers.changed', ({ hostId }) => this.schedule(hostId)),
       // An edited host may have new proxy settings (image, ports): the proxy is recreated to match.
       this.deps.events.on('hosts.changed', ({ hostId, host }) => {
@@ -102,6 +116,17 @@ export class ProxyService implements ProxyControl {
     for (const stop of this.stops.splice(0)) stop()
     for (const timer of this.timers.values()) clearTimeout(timer)
     this.timers.clear()
+  }
+
+  /** Moves each route's access log past its cap to `.1` (see rotateAccessLogs); answers those routes' ids. */
+  rotateLogs(hostId: string): Promise<string[]> {
+    return this.serial(hostId, async () => {
+      const docker = await this.docker(hostId)
+      const info = await inspectProxy(docker, this.name)
+      if (!info?.State.Running) return []
+      const routeIds = this.deps.routes.routesForHost(hostId).map((route) => route.id)
+      return rotateAccessLogs(docker.getContainer(info.Id), routeIds, this.deps.accessLogCapBytes)
+    })
   }
 
   async apply(hostId: string, options: ApplyOptions = {}): Promise<ProxyState> {

@@ -263,7 +263,7 @@ export interface ProxyFixture {
 
 export function proxyFixture(
   env: TestbedEnv,
-  o: { containerName: string; settings: ProxySettings; host: HostRecord },
+  o: { containerName: string; settings: ProxySettings; host: HostRecord; accessLogCapBytes?: number },
 ): ProxyFixture {
   const { db, close } = openTestDb()
   insertHost(db, o.host)
@@ -285,6 +285,7 @@ export function proxyFixture(
     logger,
     containerName: o.containerName,
     bindAddress: '127.0.0.1',
+    accessLogCapBytes: o.accessLogCapBytes,
   })
   proxy.connectCertificates(certs)
   return {

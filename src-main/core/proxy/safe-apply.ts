@@ -136,6 +136,14 @@ async function reload(container: Dockerode.Container, signal?: AbortSignal): Pro
   return execIn(container, ['nginx', '-c', LIVE_MAIN, '-s', 'reload'], signal)
 }
 
+/** nginx opens its log files again: writes go to the files now at their paths. */
+export async function reopenLogs(container: Dockerode.Container): Promise<void> {
+  const reopened = await execIn(container, ['nginx', '-c', LIVE_MAIN, '-s', 'reopen'])
+  if (reopened.exitCode !== 0) {
+    throw new AppError('proxy_rejected', `nginx could not reopen its logs: ${nginxReason(reopened.stderr)}`)
+  }
+}
+
 /** `[emerg]` lines nginx logged since a moment (a reload that failed in the master says why only there). */
 async function emergSince(container: Dockerode.Container, since: number): Promise<string> {
   try {
