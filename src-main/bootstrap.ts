@@ -456,6 +456,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       logger: scoped(options.logger, 'routes'),
     })
     lifecycle.connectNetworkRelease((hostId, network) => proxy.releaseNetwork(hostId, network))
+    lifecycle.connectRoutedRedeploy((service) =>
+      routeStore.list({ serviceId: service.id }).length > 0 ? deploys.redeploy(service.id) : null,
+    )
     const services = {
       system,
       tokens,

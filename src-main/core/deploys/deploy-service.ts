@@ -114,6 +114,24 @@ export class DeployService implements BuiltImageDeployer {
     })
   }
 
+  /**
+   * The service's current spec and env on the image it runs now (its release, else its spec's image), as a
+   * deployment: how Start re-applies an edited spec to a service the proxy routes to, start-first behind it.
+   */
+  redeploy(serviceId: string): DeploymentStarted {
+    const service = this.deps.projects.service(serviceId)
+    const release = service.release
+    if (!release && !service.spec.image) throw new AppError('no_image', `${service.name} has no image yet`)
+    return this.enqueue(service, {
+      trigger: 'manual',
+      imageTag: release?.imageTag ?? service.spec.image!,
+      imageId: release?.imageId ?? null,
+      buildId: null,
+      commit: release?.commit ?? null,
+      rollbackOf: null,
+    })
+  }
+
   deployBuilt(image: BuiltImage, trigger: DeploymentTrigger): DeploymentStarted {
     return this.enqueue(this.deps.projects.service(image.serviceId), {
       trigger,

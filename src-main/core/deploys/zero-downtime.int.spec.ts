@@ -70,12 +70,25 @@ function jobLog(jobId: string): string {
   }
 }
 
+/** The service's newest deployment, for a start that answered only its job. */
+function latestDeploymentId(): string {
+  const db = new BetterSqlite3(join(serve.dataDir, 'glinrdock.db'), { readonly: true })
+  try {
+    const row = db
+      .prepare('SELECT id FROM deployments WHERE service_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1')
+      .get(serviceId) as { id: string }
+    return row.id
+  } finally {
+    db.close()
+  }
+}
+
 const containersOf = (id: string): string[] =>
   dockerCli(env, ['ps', '-aq', '--no-trunc', '--filter', `label=io.glinrdock.service=${id}`])
     .split('\n')
     .filter(Boolean)
 
-/** Runs `start` (a deploy or a rollback) while the loop sends requests through the proxy; answers both ends. */
+/** Runs `start` (a deploy, a rollback, a start) while the loop sends requests through the proxy; answers both ends. */
 async function underLoad(start: () => Promise<{ status: number; json: Json; text: string }>) {
   const loop = startRequestLoop({ port: httpPort, host: domain, maxRequests: MAX_REQUESTS })
   await eventually(async () => loop.snapshot().ok > 20, 10_000, 'traffic before the deploy')
@@ -87,7 +100,8 @@ async function underLoad(start: () => Promise<{ status: number; json: Json; text
   await eventually(async () => loop.snapshot().ok > afterJob + 50, 10_000, 'traffic after the deploy')
   const result: LoopResult = await loop.stop()
   expect(result.ok + result.failed, 'the loop ran out of requests before the deploy ended').toBeLessThan(MAX_REQUESTS)
-  const deployment = (await api.get(`/v1/cicd/deployments/${res.json.deploymentId}`)).json
+  const deploymentId = (res.json.deploymentId as string | undefined) ?? latestDeploymentId()
+  const deployment = (await api.get(`/v1/cicd/deployments/${deploymentId}`)).json
   return { job, result, deployment, log: jobLog(res.json.jobId) }
 }
 
@@ -183,6 +197,29 @@ describe('deploys behind the proxy', () => {
     expect(bodiesOf(result)).toEqual(['v1', 'v2'])
     for (let i = 0; i < 5; i++) expect(await viaProxy()).toEqual({ status: 200, body: 'v1' })
     expect(containersOf(serviceId)).toEqual([deployment.containerId])
+  })
+
+  it('re-applies an edited spec on Start by the same path, with no failed request and no drift left', async () => {
+    const serving = containersOf(serviceId)
+    const edited = await api.patch(`/v1/services/${serviceId}`, { env: [{ key: 'REAPPLIED', value: 'yes' }] })
+    expect(edited.status, edited.text).toBe(200)
+    const drifted = (await api.get(`/v1/services/${serviceId}`)).json
+    expect(drifted.status.drift.map((d: Json) => d.kind)).toContain('spec_changed')
+
+    const { job, result, deployment } = await underLoad(() => api.post(`/v1/services/${serviceId}/start`))
+    expect(job, JSON.stringify(job.error)).toMatchObject({ kind: 'service.release', status: 'succeeded' })
+    expect(deployment).toMatchObject({ status: 'succeeded', strategy: 'start-first', imageTag: `${repo}:v1` })
+    expect(result.failed, result.errors.join('\n')).toBe(0)
+    expect(bodiesOf(result)).toEqual(['v1'])
+    const now = containersOf(serviceId)
+    expect(now).toEqual([deployment.containerId])
+    expect(now).not.toEqual(serving)
+    expect(dockerCli(env, ['inspect', '--format', '{{json .Config.Env}}', now[0]!])).toContain('REAPPLIED=yes')
+    await eventually(
+      async () => (await api.get(`/v1/services/${serviceId}`)).json.status.drift.length === 0,
+      10_000,
+      'no drift after the re-apply',
+    )
   })
 
   it('refuses v3, which never becomes healthy, before any request reaches it', async () => {

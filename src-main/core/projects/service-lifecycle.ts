@@ -37,6 +37,7 @@ const lockKey = (projectId: string): string => `project:${projectId}`
  */
 export class ServiceLifecycle {
   private releaseNetwork: (hostId: string, network: string) => Promise<void> = async () => undefined
+  private routedRedeploy: (service: ServiceRecord) => { jobId: string } | null = () => null
 
   constructor(
     private readonly projects: ProjectService,
@@ -49,6 +50,14 @@ export class ServiceLifecycle {
   /** The host's proxy joins project networks: it leaves one first, or the engine refuses to remove it. */
   connectNetworkRelease(release: (hostId: string, network: string) => Promise<void>): void {
     this.releaseNetwork = release
+  }
+
+  /**
+   * A service the proxy routes to is re-applied as a deployment (start-first, traffic switched once the new
+   * container is healthy), not recreated in place: `redeploy` answers its job, or null when nothing routes to it.
+   */
+  connectRoutedRedeploy(redeploy: (service: ServiceRecord) => { jobId: string } | null): void {
+    this.routedRedeploy = redeploy
   }
 
   registerJobs(): void {
@@ -139,7 +148,9 @@ export class ServiceLifecycle {
       this.projects.markDesired(service, 'running')
       return { jobId: null }
     }
-    return this.deployService(service)
+    // Only while it serves: with no running container there is no traffic to keep, and a reconcile is quicker.
+    const redeployed = container?.status === 'running' ? this.routedRedeploy(service) : null
+    return redeployed ? { jobId: redeployed.jobId } : this.deployService(service)
   }
 
   async stop(serviceId: string, timeoutSeconds?: number): Promise<void> {
