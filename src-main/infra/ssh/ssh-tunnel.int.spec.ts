@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -35,9 +35,18 @@ function openTunnel(auth: SshAuth, overrides: Partial<SshTunnelOptions> = {}): S
 
 const runUntil = (tunnel: SshTunnel, until: TunnelState[]) => stateEventsUntil(tunnel, until, { start: true })
 
-/** sshd log lines about one client connection, identified by its source port. */
-function sshdLogFor(port: number): string[] {
-  return readFileSync(env.sshdLog, 'utf8')
+/** Where the sshd log ends now: lines about a connection made after this are read from here. */
+const sshdLogMark = (): number => statSync(env.sshdLog).size
+
+/**
+ * sshd log lines about one client connection, identified by its source port, written since `mark`: the log
+ * holds the whole run, and an earlier connection may have had the same ephemeral port (one did, and it had
+ * authenticated).
+ */
+function sshdLogFor(port: number, mark: number): string[] {
+  return readFileSync(env.sshdLog)
+    .subarray(mark)
+    .toString('utf8')
     .split('\n')
     .filter((line) => line.includes(`port ${port} `) || line.endsWith(`port ${port}`))
 }
@@ -122,14 +131,15 @@ describe('SshTunnel against the test bed sshd', () => {
 
     it('refuses a wrong key with host_key_mismatch before any authentication attempt', async () => {
       const wrongPin = fingerprintOfKeyBlob(Buffer.from('some other host'))
+      const mark = sshdLogMark()
       const tunnel = openTunnel(keyAuth(env.clientKey), { target: proxyTarget(proxy), pinnedFingerprint: wrongPin })
       const seen = proxy.upstreamPorts.length
       const events = await runUntil(tunnel, ['connected', 'failed'])
       expect(events.at(-1)).toMatchObject({ state: 'failed', failure: { code: 'host_key_mismatch' } })
       expect(events.at(-1)?.failure?.message).toContain(env.hostKeyFingerprint)
       const port = proxy.upstreamPorts[seen] ?? 0
-      await expect.poll(() => sshdLogFor(port).some((l) => /closed|Disconnected|reset/i.test(l))).toBe(true)
-      const lines = sshdLogFor(port)
+      await expect.poll(() => sshdLogFor(port, mark).some((l) => /closed|Disconnected|reset/i.test(l))).toBe(true)
+      const lines = sshdLogFor(port, mark)
       expect(lines.some((l) => l.startsWith('Connection from'))).toBe(true)
       expect(lines.filter((l) => /Accepted|Failed|Postponed|userauth|publickey/i.test(l))).toEqual([])
       expect(proxy.upstreamPorts.length).toBe(seen + 1)
@@ -151,11 +161,12 @@ describe('SshTunnel against the test bed sshd', () => {
 
     it('probes the host key without authenticating, exactly as ssh-keygen prints it', async () => {
       const seen = proxy.upstreamPorts.length
+      const mark = sshdLogMark()
       const probed = await SshTunnel.probeHostKey({ host: env.sshHost, port: proxy.port, timeoutMs: 5_000 })
       expect(probed).toEqual({ fingerprint: env.hostKeyFingerprint, keyType: 'ssh-ed25519' })
       const port = proxy.upstreamPorts[seen] ?? 0
-      await expect.poll(() => sshdLogFor(port).some((l) => /closed|Disconnected|reset/i.test(l))).toBe(true)
-      expect(sshdLogFor(port).filter((l) => /Accepted|Failed|Postponed|userauth/i.test(l))).toEqual([])
+      await expect.poll(() => sshdLogFor(port, mark).some((l) => /closed|Disconnected|reset/i.test(l))).toBe(true)
+      expect(sshdLogFor(port, mark).filter((l) => /Accepted|Failed|Postponed|userauth/i.test(l))).toEqual([])
     })
 
     it.each([
