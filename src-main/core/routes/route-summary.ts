@@ -1,4 +1,3 @@
-import { domainToUnicode } from 'node:url'
 import {
   DEFAULT_HTTP_PORT,
   DEFAULT_HTTPS_PORT,
@@ -6,6 +5,7 @@ import {
   type RouteSummary,
 } from '../../../src-preload/contract/routes'
 import type { RouteRow } from './route-store'
+import { displayDomain } from './display-domain'
 
 /** What a route's address needs to know of its certificate: the window it is valid in. */
 export interface CertificateWindow {
@@ -38,8 +38,6 @@ export function routeSummary(
   cert: CertificateWindow | undefined,
   now: Date,
 ): RouteSummary {
-  // A stored domain is valid ASCII; domainToUnicode answers '' only for what could not be one.
-  const unicode = domainToUnicode(route.domain)
   return {
     id: route.id,
     hostId: route.hostId,
@@ -48,7 +46,7 @@ export function routeSummary(
     serviceId: route.serviceId,
     serviceName: route.serviceName,
     domain: route.domain,
-    displayDomain: unicode === '' ? route.domain : unicode,
+    displayDomain: displayDomain(route.domain),
     path: route.path,
     port: route.port,
     tls: route.tls,
