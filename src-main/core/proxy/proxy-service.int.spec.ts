@@ -142,6 +142,13 @@ describe('ProxyService on the local engine', () => {
     expect(lines).toHaveLength(1)
     expect(lines[0]).toContain('"GET / HTTP/1.1" 200')
     expect(await f.proxy.rotateLogs(host.id)).toEqual([])
+
+    // Far past the cap, a log is not copied: it starts over, and .1 keeps the rotation before.
+    for (let i = 0; i < 160; i++) await body(DOMAIN, `/flood-${i}`)
+    expect((await read(logFile)).length).toBeGreaterThan(4 * LOG_CAP_BYTES)
+    expect(await f.proxy.rotateLogs(host.id)).toEqual([route.id])
+    expect(await read(`${logFile}.1`)).toBe(full)
+    expect(await read(logFile)).toBe('')
   })
 
   it('does nothing for a render equal to the live one', async () => {
