@@ -57,31 +57,35 @@ const finished = (jobId: string): Promise<Json> =>
     `job ${jobId}`,
   )
 
-/** The job's kept log lines, read from the server's store (the UI streams the same rows). */
-function jobLog(jobId: string): string {
+/** A read of the server's store (read-only, beside the running server). */
+function readStore<T>(read: (db: BetterSqlite3.Database) => T): T {
   const db = new BetterSqlite3(join(serve.dataDir, 'glinrdock.db'), { readonly: true })
   try {
-    const rows = db.prepare('SELECT text FROM job_log_lines WHERE job_id = ? ORDER BY seq').all(jobId) as {
-      text: string
-    }[]
-    return rows.map((row) => row.text).join('\n')
+    return read(db)
   } finally {
     db.close()
   }
 }
 
+/** The job's kept log lines, read from the server's store (the UI streams the same rows). */
+const jobLog = (jobId: string): string =>
+  readStore(
+    (db) =>
+      db.prepare('SELECT text FROM job_log_lines WHERE job_id = ? ORDER BY seq').all(jobId) as {
+        text: string
+      }[],
+  )
+    .map((row) => row.text)
+    .join('\n')
+
 /** The service's newest deployment, for a start that answered only its job. */
-function latestDeploymentId(): string {
-  const db = new BetterSqlite3(join(serve.dataDir, 'glinrdock.db'), { readonly: true })
-  try {
-    const row = db
-      .prepare('SELECT id FROM deployments WHERE service_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1')
-      .get(serviceId) as { id: string }
-    return row.id
-  } finally {
-    db.close()
-  }
-}
+const latestDeploymentId = (): string =>
+  readStore(
+    (db) =>
+      db
+        .prepare('SELECT id FROM deployments WHERE service_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1')
+        .get(serviceId) as { id: string },
+  ).id
 
 const containersOf = (id: string): string[] =>
   dockerCli(env, ['ps', '-aq', '--no-trunc', '--filter', `label=io.glinrdock.service=${id}`])

@@ -11,7 +11,7 @@ import {
   type TunnelFailure,
 } from '../../infra/ssh'
 import { isAppError } from '../shared/app-error'
-import { engineFailure, readEngineInfo, type EngineFailure } from './engine-info'
+import { engineFailure, engineInfoOf, type EngineFailure } from './engine-info'
 import { hostKeyRefusal, type KnownHostsVerdict } from './host-key-check'
 import { UnixSocketAgent } from './local-socket'
 
@@ -143,11 +143,11 @@ async function engineStep(
   target: TestTarget,
   timeoutMs: number,
 ): Promise<TestHostResult> {
-  // One limit for the whole step: the version handshake and the info calls share it.
-  const deadline = Date.now() + timeoutMs
+  // One limit for the whole step: the version handshake and the info call share it.
   try {
-    const client = await createDockerClient(endpoint, { timeoutMs })
-    const engine = await readEngineInfo(client.docker, Math.max(1, deadline - Date.now()))
+    // /info alongside the version handshake, as a host's own connection reads it: one round trip fewer.
+    const client = await createDockerClient(endpoint, { timeoutMs, withInfo: true })
+    const engine = engineInfoOf(client.info ?? {}, client.version)
     log.result = { ...log.result, engine }
     log.ok('engine', `Docker ${engine.version} answers (API ${engine.apiVersion}, ${engine.os})`)
     return log.done()
